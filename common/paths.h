@@ -1,0 +1,26 @@
+/* Default locations (DESIGN §5), shared so that tetherd and tetherctl agree. */
+#ifndef TETHER_PATHS_H
+#define TETHER_PATHS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The control socket: $TETHER_SOCKET if set; otherwise
+ * /run/tether/tetherd.sock for root, $XDG_RUNTIME_DIR/tether/tetherd.sock
+ * for others, /tmp/tether-UID/tetherd.sock when XDG_RUNTIME_DIR is unset.
+ * Returns 0, or -1 when the path does not fit in len.
+ */
+int tether_default_socket(char *buf, size_t len);
+
+/*
+ * The state directory (database, per-target logs): /var/lib/tether for root,
+ * $XDG_STATE_HOME/tether or ~/.local/state/tether for others.
+ * Returns 0, or -1 when the path does not fit or HOME is unknown.
+ */
+int tether_default_state_dir(char *buf, size_t len);
+
+/* mkdir -p with mode for every directory it creates; 0 or -1 with errno. */
+int tether_mkdir_p(const char *dir, mode_t mode);
+
+#endif

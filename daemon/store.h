@@ -1,0 +1,92 @@
+/*
+ * The SQLite store. The schema is the numbered files of schema/, built into
+ * the daemon (schema-sql.c) and applied in order; PRAGMA user_version says
+ * how many have been applied. WAL, synchronous=NORMAL, foreign keys on.
+ *
+ * Writes are gathered: the first write after a commit opens a transaction
+ * and calls the dirty hook, so that the event loop commits once at the end
+ * of the iteration (store_commit). Nothing is acknowledged before that.
+ * Every statement is prepared once, when the store opens.
+ *
+ * Times are Unix epoch seconds with fractions (REAL).
+ */
+#ifndef TETHER_STORE_H
+#define TETHER_STORE_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+struct store;
+
+/* The schema files, in order (generated from schema/ by schema/embed.awk). */
+struct schema_step {
+	const char *name;	/* "001-initial.sql" */
+	const char *sql;
+};
+extern const struct schema_step schema_steps[];
+extern const int schema_step_count;
+
+/*
+ * Opens (creating if needed) the database at path and brings its schema up
+ * to date. Refuses, with a message in err, a file that is not a SQLite
+ * database, one that has tables but is not tether's, and one whose
+ * user_version is newer than schema_step_count; such a file is not changed.
+ */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);	/* commits what is pending */
+
+void store_set_dirty_hook(struct store *st, void (*hook)(void *), void *arg);
+/* Commits the open transaction, if any. 0, or -1 (see store_errmsg). */
+int store_commit(struct store *st);
+const char *store_errmsg(struct store *st);
+
+/*
+ * The session called name, created when missing. Returns its id (> 0) and
+ * sets *next_ordinal to one more than the highest ordinal it ever gave, or
+ * -1 on error.
+ */
+int64_t store_session_ensure(struct store *st, const char *name, int *next_ordinal);
+
+struct target_row {
+	int64_t session_id;
+	int ordinal;
+	int pid;
+	unsigned long long start_time;	/* /proc/PID/stat field 22 */
+	const char *how;		/* "create", "attach", "child" */
+	int64_t parent_id;		/* 0: no parent target */
+	unsigned uid;
+	const char *exe;
+	const char *cmdline;		/* arguments joined by spaces */
+	const char *state;		/* "running", "stopped" */
+	int childdbg;
+	double joined_at;
+};
+
+/* Returns the new row's id (> 0), or -1. */
+int64_t store_target_insert(struct store *st, const struct target_row *row);
+int store_target_set_state(struct store *st, int64_t id, const char *state);
+int store_target_set_exe(struct store *st, int64_t id, const char *exe, const char *cmdline);
+int store_target_set_childdbg(struct store *st, int64_t id, int childdbg);
+/* The target ended: state is "exited", "killed", "detached", "abandoned" or
+ * "lost"; exit_code / exit_signal are stored as NULL when negative. */
+int store_target_end(struct store *st, int64_t id, const char *state,
+    int exit_code, int exit_signal, double at);
+
+/* Marks every target still "running" or "stopped" as "lost", with a "lost"
+ * event each; returns how many, or -1. Used at start until re-adoption. */
+int store_mark_live_lost(struct store *st, double at);
+
+/* Records an event; target_id 0 stores NULL; detail is JSON text or NULL.
+ * Returns the event id, or -1. */
+int64_t store_event(struct store *st, int64_t session_id, int64_t target_id,
+    double at, const char *kind, const char *detail);
+
+/*
+ * The latest events of a session, oldest first, at most limit of them, as a
+ * JSON array of {"id", "at", "kind", "ordinal", "pid", "detail"} ("detail"
+ * parsed back into JSON when it is JSON, else a string; ordinal and pid null
+ * for session events). NULL on error.
+ */
+json_t *store_events_list(struct store *st, int64_t session_id, int limit);
+
+#endif
