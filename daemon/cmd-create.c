@@ -1,0 +1,37 @@
+/* .create CMD [ARGS...]: start a program under the daemon. */
+#include <limits.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "engine.h"
+
+static enum cmd_result
+cmd_create_exec(struct cmd_ctx *ctx)
+{
+	struct create_params p = {
+		.argv = ctx->cmd->argv, .cwd = ctx->cwd,
+		.uid = ctx->peer_uid, .gid = ctx->peer_gid,
+	};
+	char logpath[PATH_MAX], err[PATH_MAX + 128];
+	struct session *s;
+	struct target *t;
+
+	if ((s = cmd_session(ctx)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "cannot create session %s",
+		    ctx->session_name);
+	/* The log is named after the ordinal the target is about to get. */
+	if (snprintf(logpath, sizeof logpath, "%s/%s-%d.log", cmd_env.logdir,
+	    s->name, s->next_ordinal) >= (int)sizeof logpath)
+		return cmd_error(ctx, CMD_FAILED, "log path too long");
+	p.logpath = logpath;
+	if ((t = engine_create(s, &p, err, sizeof err)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	cmd_print_joined(ctx, t);
+	return CMD_DONE;
+}
+
+const struct cmd_entry cmd_create_entry = {
+	.name = ".create", .usage = ".create CMD [ARGS...]",
+	.min_args = 1, .max_args = -1, .prefix = PREFIX_NONE,
+	.exec = cmd_create_exec,
+};

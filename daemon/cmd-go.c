@@ -1,0 +1,30 @@
+/* g: continue the held targets of the session (|N g: just that one). */
+#include "cmd.h"
+#include "engine.h"
+
+static enum cmd_result
+cmd_go_exec(struct cmd_ctx *ctx)
+{
+	struct target *t;
+	int n = 0;
+
+	if (ctx->cmd->prefix.kind != PROCID_NONE &&
+	    ctx->cmd->prefix.kind != PROCID_ALL) {
+		if ((t = cmd_target(ctx, &ctx->cmd->prefix)) == NULL)
+			return CMD_FAILED;
+		n = engine_continue(t) > 0;
+	} else if (ctx->session != NULL) {
+		TAILQ_FOREACH(t, &ctx->session->targets, entry)
+			if (cmd_may_act(ctx, t))
+				n += engine_continue(t) > 0;
+	}
+	cmd_print(ctx, "Continued %d target(s).", n);
+	cmd_set_data(ctx, json_pack("{s:i}", "continued", n));
+	return CMD_DONE;
+}
+
+const struct cmd_entry cmd_go_entry = {
+	.name = "g", .usage = "[|N] g",
+	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
+	.exec = cmd_go_exec,
+};

@@ -1,0 +1,331 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "cmd.h"
+#include "control.h"
+#include "log.h"
+
+struct cmd_env cmd_env;
+
+static const struct cmd_entry *const cmd_table[] = {
+	&cmd_status_entry,
+	&cmd_select_entry,
+	&cmd_detach_entry,
+	&cmd_kill_entry,
+	&cmd_childdbg_entry,
+	&cmd_attach_entry,
+	&cmd_create_entry,
+	&cmd_go_entry,
+	&cmd_threads_entry,
+	&cmd_quit_entry,
+	&cmd_quit_detach_entry,
+	&cmd_daemon_status_entry,
+	&cmd_events_entry,
+};
+
+/* One request: its commands run one after another. */
+struct cmdq {
+	struct client *client;
+	char *session_name;
+	char *cwd;
+	uid_t uid;
+	gid_t gid;
+	struct command_list list;
+	int next;
+	struct cmd_ctx ctx;
+	struct evbuffer *text;
+	json_t *data;		/* one element per command that ran */
+	char *error;
+	enum cmd_result failure;
+	bool in_exec;		/* the command is still inside its exec function */
+	bool completed;		/* ... and has already called cmd_complete */
+	enum cmd_result result;
+};
+
+static void cmdq_run(struct cmdq *q);
+
+static const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+void
+cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(ctx->q->text, fmt, ap);
+	va_end(ap);
+	evbuffer_add(ctx->q->text, "\n", 1);
+}
+
+void
+cmd_set_data(struct cmd_ctx *ctx, json_t *data)
+{
+	json_array_append_new(ctx->q->data, data != NULL ? data : json_null());
+}
+
+enum cmd_result
+cmd_error(struct cmd_ctx *ctx, enum cmd_result kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	free(ctx->q->error);
+	ctx->q->error = msg;
+	ctx->q->failure = kind;
+	return kind;
+}
+
+struct session *
+cmd_session(struct cmd_ctx *ctx)
+{
+	if (ctx->session == NULL)
+		ctx->session = session_ensure(ctx->session_name);
+	return ctx->session;
+}
+
+bool
+cmd_may_act(const struct cmd_ctx *ctx, const struct target *t)
+{
+	return ctx->peer_uid == 0 || ctx->peer_uid == t->uid;
+}
+
+void
+cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending)
+{
+	if (s == NULL || s->live - ending <= 0)
+		cmd_print(ctx, "Session %s is dormant: no live targets.",
+		    s != NULL ? s->name : ctx->session_name);
+}
+
+void
+cmd_print_joined(struct cmd_ctx *ctx, const struct target *t)
+{
+	char line[512];
+
+	target_status_line(t, line, sizeof line);
+	cmd_print(ctx, "%s", line);
+	cmd_set_data(ctx, target_json(t, TS_RUNNING));
+}
+
+bool
+cmd_is_handling_flag(const char *arg)
+{
+	return strcmp(arg, "/h") == 0 || strcmp(arg, "/n") == 0;
+}
+
+struct target *
+cmd_lookup(struct cmd_ctx *ctx, const struct procid *id)
+{
+	struct session *s = ctx->session;
+	struct target *t = NULL;
+	char name[48];
+
+	switch (id->kind) {
+	case PROCID_NONE:
+	case PROCID_CURRENT:
+		if (s == NULL || (t = target_by_ordinal(s, s->current)) == NULL) {
+			cmd_error(ctx, CMD_FAILED, "no current process in session %s",
+			    ctx->session_name);
+			return NULL;
+		}
+		break;
+	case PROCID_EVENT:
+		if (s == NULL || (t = target_by_ordinal(s, s->event)) == NULL) {
+			cmd_error(ctx, CMD_FAILED, "no event process in session %s",
+			    ctx->session_name);
+			return NULL;
+		}
+		break;
+	case PROCID_ORDINAL:
+		if (s != NULL)
+			t = target_by_ordinal(s, (int)id->value);
+		break;
+	case PROCID_PID:
+		t = target_by_pid((pid_t)id->value);
+		if (t != NULL && t->session != s)
+			t = NULL;
+		break;
+	case PROCID_ALL:
+		cmd_error(ctx, CMD_USAGE, "%s acts on one process: |* cannot name it",
+		    ctx->entry->name);
+		return NULL;
+	}
+	if (t == NULL) {
+		cmd_error(ctx, CMD_FAILED, "no such process: %s",
+		    procid_format(id, name, sizeof name));
+		return NULL;
+	}
+	return t;
+}
+
+struct target *
+cmd_target(struct cmd_ctx *ctx, const struct procid *id)
+{
+	struct target *t;
+
+	if ((t = cmd_lookup(ctx, id)) == NULL)
+		return NULL;
+	if (!cmd_may_act(ctx, t)) {
+		cmd_error(ctx, CMD_FAILED, "permission denied: |%d runs as uid %u",
+		    t->ordinal, (unsigned)t->uid);
+		return NULL;
+	}
+	return t;
+}
+
+static void
+cmdq_free(struct cmdq *q)
+{
+	cmdline_free(&q->list);
+	evbuffer_free(q->text);
+	json_decref(q->data);
+	free(q->error);
+	free(q->session_name);
+	free(q->cwd);
+	free(q);
+}
+
+static void
+cmdq_reply(struct cmdq *q)
+{
+	size_t len = evbuffer_get_length(q->text);
+	json_t *reply, *data;
+	char *text;
+
+	text = len > 0 ? (char *)evbuffer_pullup(q->text, -1) : "";
+	reply = json_pack("{s:b, s:s%}", "ok", q->error == NULL, "text", text, len);
+	if (q->error != NULL) {
+		json_object_set_new(reply, "error", json_string(q->error));
+		json_object_set_new(reply, "code",
+		    json_string(q->failure == CMD_USAGE ? "usage" : "failed"));
+	}
+	data = json_array_size(q->data) == 1 ?
+	    json_incref(json_array_get(q->data, 0)) : json_incref(q->data);
+	json_object_set_new(reply, "data", data);
+	client_reply(q->client, reply);
+	cmdq_free(q);
+}
+
+/* Sets up the context of the next command; false when it cannot run. */
+static bool
+cmdq_prepare(struct cmdq *q)
+{
+	struct cmd_ctx *ctx = &q->ctx;
+	const struct command *cmd = &q->list.commands[q->next];
+	const struct cmd_entry *e;
+
+	*ctx = (struct cmd_ctx){
+		.q = q, .cmd = cmd, .session_name = q->session_name,
+		.session = session_find(q->session_name),
+		.peer_uid = q->uid, .peer_gid = q->gid, .cwd = q->cwd,
+	};
+	if ((e = cmd_find(cmd->name)) == NULL) {
+		cmd_error(ctx, CMD_USAGE, "unknown command: %s", cmd->name);
+		return false;
+	}
+	ctx->entry = e;
+	if (cmd->argc < e->min_args || (e->max_args >= 0 && cmd->argc > e->max_args)) {
+		cmd_error(ctx, CMD_USAGE, "usage: %s", e->usage);
+		return false;
+	}
+	if (e->prefix == PREFIX_NONE && cmd->prefix.kind != PROCID_NONE) {
+		cmd_error(ctx, CMD_USAGE, "%s takes no process identifier", e->name);
+		return false;
+	}
+	if (e->prefix == PREFIX_TARGET &&
+	    (ctx->target = cmd_target(ctx, &cmd->prefix)) == NULL)
+		return false;
+	return true;
+}
+
+/* Runs commands until one waits, one fails, or none is left. */
+static void
+cmdq_run(struct cmdq *q)
+{
+	enum cmd_result r;
+
+	while (q->next < q->list.count) {
+		if (!cmdq_prepare(q))
+			break;
+		q->in_exec = true;
+		q->completed = false;
+		r = q->ctx.entry->exec(&q->ctx);
+		q->in_exec = false;
+		if (r == CMD_WAIT) {
+			if (!q->completed)
+				return;
+			r = q->result;
+		}
+		if (r != CMD_DONE) {
+			if (q->error == NULL)
+				cmd_error(&q->ctx, r, "%s failed", q->ctx.entry->name);
+			break;
+		}
+		q->next++;
+	}
+	cmdq_reply(q);
+}
+
+void
+cmd_complete(struct cmd_ctx *ctx, enum cmd_result result)
+{
+	struct cmdq *q = ctx->q;
+
+	if (q->in_exec) {
+		q->completed = true;
+		q->result = result;
+		return;
+	}
+	if (result != CMD_DONE) {
+		if (q->error == NULL)
+			cmd_error(ctx, result, "%s failed", ctx->entry->name);
+		cmdq_reply(q);
+		return;
+	}
+	q->next++;
+	cmdq_run(q);
+}
+
+void
+cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
+    const char *line, const char *cwd)
+{
+	struct cmdq *q;
+	const char *err;
+
+	if ((q = calloc(1, sizeof *q)) == NULL ||
+	    (q->text = evbuffer_new()) == NULL ||
+	    (q->data = json_array()) == NULL ||
+	    (q->session_name = strdup(session)) == NULL ||
+	    (cwd != NULL && (q->cwd = strdup(cwd)) == NULL)) {
+		log_warn("out of memory");
+		abort();
+	}
+	q->client = c;
+	q->uid = uid;
+	q->gid = gid;
+	q->ctx.q = q;
+	if (cmdline_parse(line, &q->list, &err) == -1) {
+		cmd_error(&q->ctx, CMD_USAGE, "%s", err);
+		cmdq_reply(q);
+		return;
+	}
+	cmdq_run(q);
+}

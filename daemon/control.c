@@ -1,0 +1,410 @@
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "cmd.h"
+#include "control.h"
+#include "log.h"
+#include "paths.h"
+#include "proto.h"
+#include "store.h"
+
+/*
+ * A client is held by its connection and by each request in flight: it is
+ * freed when both are gone, so that a command finishing after its client
+ * hung up still has something to reply to.
+ */
+struct client {
+	struct bufferevent *bev;	/* NULL once the connection is closed */
+	struct ucred cred;
+	bool busy;			/* a request is in flight */
+	bool closing;			/* close once the output is written */
+	json_t *pending_reply;		/* waits for the commit */
+	int refs;
+	TAILQ_ENTRY(client) entry;
+	TAILQ_ENTRY(client) flush_entry;
+	bool in_flush;
+};
+TAILQ_HEAD(client_list, client);
+
+static struct event_base *control_base;
+static struct store *control_store;
+static struct evconnlistener *listener;
+static struct event *flush_ev;
+static struct client_list clients = TAILQ_HEAD_INITIALIZER(clients);
+static struct client_list to_flush = TAILQ_HEAD_INITIALIZER(to_flush);
+static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static bool draining;
+
+static void client_read(struct bufferevent *bev, void *arg);
+
+static void
+client_unref(struct client *c)
+{
+	if (--c->refs > 0)
+		return;
+	json_decref(c->pending_reply);
+	free(c);
+}
+
+static void
+client_close(struct client *c)
+{
+	if (c->bev == NULL)
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	TAILQ_REMOVE(&clients, c, entry);
+	client_unref(c);
+}
+
+static void
+client_send(struct client *c, json_t *reply)
+{
+	char *text;
+
+	if (c->bev == NULL)
+		return;
+	if ((text = json_dumps(reply, JSON_COMPACT)) == NULL) {
+		log_warn("cannot encode a reply");
+		client_close(c);
+		return;
+	}
+	if (bufferevent_write(c->bev, text, strlen(text)) == -1 ||
+	    bufferevent_write(c->bev, "\n", 1) == -1) {
+		free(text);
+		client_close(c);
+		return;
+	}
+	free(text);
+}
+
+/* Refuses the request with a message, without running anything. */
+static void
+client_refuse(struct client *c, const char *message)
+{
+	json_t *reply = json_pack("{s:b, s:s, s:s, s:s, s:n}", "ok", 0,
+	    "text", "", "error", message, "code", "usage", "data");
+
+	client_send(c, reply);
+	json_decref(reply);
+}
+
+static void
+client_write_done(struct bufferevent *bev, void *arg)
+{
+	struct client *c = arg;
+
+	(void)bev;
+	if (c->closing)
+		client_close(c);
+}
+
+static void
+client_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct client *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_close(c);
+}
+
+static void
+client_request(struct client *c, const char *line, size_t len)
+{
+	json_t *req, *session, *cmdline, *cwd;
+	json_error_t jerr;
+	char msg[256];
+
+	if ((req = json_loadb(line, len, 0, &jerr)) == NULL) {
+		snprintf(msg, sizeof msg, "malformed request: %s", jerr.text);
+		client_refuse(c, msg);
+		return;
+	}
+	session = json_object_get(req, "session");
+	cmdline = json_object_get(req, "line");
+	cwd = json_object_get(req, "cwd");
+	if (!json_is_object(req) || !json_is_string(cmdline) ||
+	    (session != NULL && !json_is_string(session)) ||
+	    (cwd != NULL && !json_is_string(cwd))) {
+		client_refuse(c, "malformed request: expected {\"session\": string, "
+		    "\"line\": string, \"cwd\": string}");
+	} else if (session != NULL && json_string_length(session) == 0) {
+		client_refuse(c, "malformed request: empty session name");
+	} else if (draining) {
+		client_refuse(c, "tetherd is shutting down");
+	} else {
+		c->busy = true;
+		c->refs++;
+		bufferevent_disable(c->bev, EV_READ);
+		cmdq_start(c, c->cred.uid, c->cred.gid,
+		    session != NULL ? json_string_value(session) : "default",
+		    json_string_value(cmdline),
+		    cwd != NULL ? json_string_value(cwd) : NULL);
+	}
+	json_decref(req);
+}
+
+static void
+client_read(struct bufferevent *bev, void *arg)
+{
+	struct client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr eol;
+	size_t len;
+	char *line;
+
+	/* One request at a time per client: the next waits for the reply. */
+	while (!c->busy && c->bev != NULL && !c->closing) {
+		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+		if (eol.pos == -1) {
+			if (evbuffer_get_length(in) > TETHER_MAX_LINE)
+				goto too_long;
+			return;
+		}
+		if ((size_t)eol.pos > TETHER_MAX_LINE)
+			goto too_long;
+		if ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL)
+			return;
+		if (len > 0)
+			client_request(c, line, len);
+		free(line);
+	}
+	return;
+too_long:
+	client_refuse(c, "request line too long (limit 65536 bytes)");
+	c->closing = true;
+	bufferevent_disable(bev, EV_READ);
+}
+
+static void
+on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct client *c;
+	socklen_t len = sizeof c->cred;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	(void)arg;
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		log_warn("out of memory: connection refused");
+		close(fd);
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) == -1) {
+		log_warn("SO_PEERCRED: %s", strerror(errno));
+		close(fd);
+		free(c);
+		return;
+	}
+	c->bev = bufferevent_socket_new(control_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->refs = 1;
+	TAILQ_INSERT_TAIL(&clients, c, entry);
+	bufferevent_setcb(c->bev, client_read, client_write_done, client_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+void
+client_reply(struct client *c, json_t *reply)
+{
+	c->busy = false;
+	json_decref(c->pending_reply);
+	c->pending_reply = reply;
+	if (!c->in_flush) {
+		c->in_flush = true;
+		c->refs++;
+		TAILQ_INSERT_TAIL(&to_flush, c, flush_entry);
+	}
+	client_unref(c);
+	control_schedule_flush();
+}
+
+/*
+ * The end of a loop iteration: commit what it changed, then send the
+ * replies that waited for it. A failed commit turns them into errors.
+ */
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct client *c;
+	json_t *reply;
+	bool failed;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	failed = store_commit(control_store) == -1;
+	if (failed)
+		log_warn("commit: %s", store_errmsg(control_store));
+	while ((c = TAILQ_FIRST(&to_flush)) != NULL) {
+		TAILQ_REMOVE(&to_flush, c, flush_entry);
+		c->in_flush = false;
+		reply = c->pending_reply;
+		c->pending_reply = NULL;
+		if (failed) {
+			json_decref(reply);
+			reply = json_pack("{s:b, s:s, s:s+, s:s, s:n}", "ok", 0,
+			    "text", "", "error", "database: ",
+			    store_errmsg(control_store), "code", "failed", "data");
+		}
+		client_send(c, reply);
+		json_decref(reply);
+		/* Requests that arrived meanwhile are waiting in the buffer. */
+		if (c->bev != NULL && !c->closing) {
+			bufferevent_enable(c->bev, EV_READ);
+			client_read(c->bev, c);
+		}
+		client_unref(c);
+	}
+}
+
+void
+control_schedule_flush(void)
+{
+	if (flush_ev != NULL && !event_pending(flush_ev, EV_TIMEOUT, NULL))
+		event_active(flush_ev, EV_TIMEOUT, 0);
+}
+
+static void
+schedule_flush_hook(void *arg)
+{
+	(void)arg;
+	control_schedule_flush();
+}
+
+/* A socket file left by a daemon that died is removed; a live one is not. */
+static int
+socket_in_use(const struct sockaddr_un *sun)
+{
+	int fd, rc;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof *sun) == 0;
+	close(fd);
+	return rc;
+}
+
+static int
+socket_prepare_dir(const char *path, char *err, size_t errlen)
+{
+	char dir[sizeof socket_path];
+
+	snprintf(dir, sizeof dir, "%s", path);
+	/* Only the directories it creates get its mode: a per-user daemon's
+	 * directory is its owner's alone (DESIGN §6). */
+	if (tether_mkdir_p(dirname(dir), getuid() == 0 ? 0755 : 0700) == -1) {
+		snprintf(err, errlen, "cannot create the directory of %s: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Root's socket is for root and the tether group, if there is one. */
+static int
+socket_set_mode(const char *path)
+{
+	struct group *gr;
+
+	if (getuid() != 0)
+		return chmod(path, 0600);
+	if ((gr = getgrnam("tether")) == NULL)
+		return chmod(path, 0600);
+	if (chown(path, 0, gr->gr_gid) == -1)
+		return -1;
+	return chmod(path, 0660);
+}
+
+int
+control_init(struct event_base *base, struct store *st, const char *path,
+    char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	evutil_socket_t fd;
+
+	control_base = base;
+	control_store = st;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	strcpy(socket_path, path);
+	if (socket_prepare_dir(path, err, errlen) == -1)
+		return -1;
+	if (socket_in_use(&sun) == 1) {
+		snprintf(err, errlen, "another tetherd is listening on %s", path);
+		socket_path[0] = '\0';
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove stale %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    socket_set_mode(path) == -1 || listen(fd, 64) == -1) {
+		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	listener = evconnlistener_new(base, on_accept, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	flush_ev = event_new(base, -1, 0, on_flush, NULL);
+	if (listener == NULL || flush_ev == NULL) {
+		snprintf(err, errlen, "cannot listen on %s", path);
+		return -1;
+	}
+	store_set_dirty_hook(st, schedule_flush_hook, NULL);
+	return 0;
+}
+
+void
+control_drain(void)
+{
+	draining = true;
+	if (listener != NULL)
+		evconnlistener_disable(listener);
+}
+
+void
+control_close(void)
+{
+	struct client *c;
+
+	if (listener != NULL)
+		evconnlistener_free(listener);
+	listener = NULL;
+	while ((c = TAILQ_FIRST(&clients)) != NULL)
+		client_close(c);
+	while ((c = TAILQ_FIRST(&to_flush)) != NULL) {
+		TAILQ_REMOVE(&to_flush, c, flush_entry);
+		client_unref(c);
+	}
+	if (flush_ev != NULL)
+		event_free(flush_ev);
+	flush_ev = NULL;
+	if (socket_path[0] != '\0' && unlink(socket_path) == -1 && errno != ENOENT)
+		log_warn("cannot remove %s: %s", socket_path, strerror(errno));
+}

@@ -1,0 +1,342 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "model.h"
+#include "store.h"
+
+static struct store *model_st;
+static struct session_list sessions = TAILQ_HEAD_INITIALIZER(sessions);
+static struct target *targets_by_pid;
+static struct thread *threads_by_tid;
+
+static const char *const how_names[] = { "create", "attach", "child" };
+static const char *const state_names[] = {
+	"running", "stopped", "exited", "killed", "detached", "abandoned", "lost",
+};
+
+static void *
+xmalloc0(size_t size)
+{
+	void *p = calloc(1, size);
+
+	if (p == NULL) {
+		log_warn("out of memory");
+		abort();
+	}
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s != NULL ? s : "");
+
+	if (p == NULL) {
+		log_warn("out of memory");
+		abort();
+	}
+	return p;
+}
+
+void
+model_init(struct store *st)
+{
+	model_st = st;
+}
+
+struct store *
+model_store(void)
+{
+	return model_st;
+}
+
+double
+model_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *
+target_how_name(enum target_how how)
+{
+	return how_names[how];
+}
+
+const char *
+target_state_name(enum target_state state)
+{
+	return state_names[state];
+}
+
+struct session *
+session_find(const char *name)
+{
+	struct session *s;
+
+	TAILQ_FOREACH(s, &sessions, entry)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+struct session *
+session_ensure(const char *name)
+{
+	struct session *s;
+	int64_t id;
+	int next;
+
+	if ((s = session_find(name)) != NULL)
+		return s;
+	if ((id = store_session_ensure(model_st, name, &next)) == -1) {
+		log_warn("session %s: %s", name, store_errmsg(model_st));
+		return NULL;
+	}
+	s = xmalloc0(sizeof *s);
+	s->id = id;
+	s->name = xstrdup(name);
+	s->next_ordinal = next;
+	s->current = -1;
+	s->event = -1;
+	TAILQ_INIT(&s->targets);
+	TAILQ_INSERT_TAIL(&sessions, s, entry);
+	return s;
+}
+
+struct session_list *
+session_all(void)
+{
+	return &sessions;
+}
+
+struct target *
+target_join(struct session *s, const struct target_params *p)
+{
+	struct target *t;
+	struct target_row row;
+
+	t = xmalloc0(sizeof *t);
+	t->session = s;
+	t->ordinal = s->next_ordinal;
+	t->pid = p->pid;
+	t->start_time = p->start_time;
+	t->how = p->how;
+	t->parent_id = p->parent != NULL ? p->parent->id : 0;
+	t->parent_ordinal = p->parent != NULL ? p->parent->ordinal : -1;
+	t->uid = p->uid;
+	t->exe = xstrdup(p->exe);
+	t->cmdline = xstrdup(p->cmdline);
+	t->childdbg = p->childdbg;
+	TAILQ_INIT(&t->threads);
+
+	row = (struct target_row){
+		.session_id = s->id, .ordinal = t->ordinal, .pid = t->pid,
+		.start_time = t->start_time, .how = how_names[t->how],
+		.parent_id = t->parent_id, .uid = t->uid, .exe = t->exe,
+		.cmdline = t->cmdline, .state = "running",
+		.childdbg = t->childdbg, .joined_at = model_now(),
+	};
+	if ((t->id = store_target_insert(model_st, &row)) == -1) {
+		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+		free(t->exe);
+		free(t->cmdline);
+		free(t);
+		return NULL;
+	}
+	s->next_ordinal++;
+	TAILQ_INSERT_TAIL(&s->targets, t, entry);
+	s->live++;
+	HASH_ADD(hh, targets_by_pid, pid, sizeof t->pid, t);
+	/* current is always a live ordinal or -1 (target_end keeps it so) */
+	if (s->current == -1)
+		s->current = t->ordinal;
+	target_event(t, how_names[t->how], p->event_detail);
+	return t;
+}
+
+void
+target_event(struct target *t, const char *kind, const char *detail)
+{
+	t->session->event = t->ordinal;
+	if (store_event(model_st, t->session->id, t->id, model_now(), kind, detail) == -1)
+		log_warn("event %s of pid %d: %s", kind, (int)t->pid, store_errmsg(model_st));
+}
+
+void
+target_end(struct target *t, enum target_state state, int exit_code,
+    int exit_signal, const char *event_kind, const char *event_detail)
+{
+	struct session *s = t->session;
+	struct thread *th;
+
+	target_event(t, event_kind, event_detail);
+	if (store_target_end(model_st, t->id, state_names[state], exit_code,
+	    exit_signal, model_now()) == -1)
+		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+
+	while ((th = TAILQ_FIRST(&t->threads)) != NULL)
+		thread_remove(th);
+	HASH_DELETE(hh, targets_by_pid, t);
+	TAILQ_REMOVE(&s->targets, t, entry);
+	s->live--;
+	if (s->event == t->ordinal)
+		s->event = -1;
+	if (s->current == t->ordinal) {
+		struct target *first = TAILQ_FIRST(&s->targets);
+		s->current = first != NULL ? first->ordinal : -1;
+	}
+	free(t->exe);
+	free(t->cmdline);
+	free(t);
+}
+
+void
+target_set_exe(struct target *t, char *exe, char *cmdline)
+{
+	free(t->exe);
+	free(t->cmdline);
+	t->exe = exe;
+	t->cmdline = cmdline;
+	if (store_target_set_exe(model_st, t->id, exe, cmdline) == -1)
+		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+}
+
+void
+target_set_childdbg(struct target *t, bool on)
+{
+	t->childdbg = on;
+	if (store_target_set_childdbg(model_st, t->id, on) == -1)
+		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+}
+
+struct target *
+target_by_pid(pid_t pid)
+{
+	struct target *t;
+
+	HASH_FIND(hh, targets_by_pid, &pid, sizeof pid, t);
+	return t;
+}
+
+struct target *
+target_by_ordinal(const struct session *s, int ordinal)
+{
+	struct target *t;
+
+	if (ordinal < 0)
+		return NULL;
+	TAILQ_FOREACH(t, &s->targets, entry)
+		if (t->ordinal == ordinal)
+			return t;
+	return NULL;
+}
+
+bool
+target_all_stopped(const struct target *t)
+{
+	const struct thread *th;
+
+	TAILQ_FOREACH(th, &t->threads, entry)
+		if (th->state != TH_STOPPED)
+			return false;
+	return true;
+}
+
+enum target_state
+target_live_state(const struct target *t)
+{
+	const struct thread *th;
+
+	TAILQ_FOREACH(th, &t->threads, entry)
+		if (th->state == TH_JOBSTOPPED ||
+		    (th->state == TH_STOPPED && t->op == NULL))
+			return TS_STOPPED;
+	return TS_RUNNING;
+}
+
+void
+target_status_line(const struct target *t, char *buf, size_t len)
+{
+	char mark = ' ';
+
+	if (t->session->current == t->ordinal)
+		mark = '.';
+	else if (t->session->event == t->ordinal)
+		mark = '#';
+	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s", mark, t->ordinal,
+	    (int)t->pid, how_names[t->how], t->exe);
+}
+
+json_t *
+target_json(const struct target *t, enum target_state state)
+{
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:b, s:o}",
+	    "ordinal", t->ordinal, "pid", (int)t->pid,
+	    "how", how_names[t->how], "name", t->exe,
+	    "state", state_names[state],
+	    "current", t->session->current == t->ordinal,
+	    "event", t->session->event == t->ordinal,
+	    "childdbg", t->childdbg,
+	    "parent", t->parent_ordinal >= 0 ? json_integer(t->parent_ordinal) : json_null());
+}
+
+struct thread *
+thread_add(struct target *t, pid_t tid, enum thread_state state)
+{
+	struct thread *th = xmalloc0(sizeof *th);
+
+	th->tid = tid;
+	th->target = t;
+	th->state = state;
+	TAILQ_INSERT_TAIL(&t->threads, th, entry);
+	t->nthreads++;
+	HASH_ADD(hh, threads_by_tid, tid, sizeof th->tid, th);
+	return th;
+}
+
+void
+thread_remove(struct thread *th)
+{
+	TAILQ_REMOVE(&th->target->threads, th, entry);
+	th->target->nthreads--;
+	HASH_DELETE(hh, threads_by_tid, th);
+	free(th);
+}
+
+struct thread *
+thread_by_tid(pid_t tid)
+{
+	struct thread *th;
+
+	HASH_FIND(hh, threads_by_tid, &tid, sizeof tid, th);
+	return th;
+}
+
+void
+model_free(void)
+{
+	struct session *s;
+	struct target *t;
+	struct thread *th;
+
+	while ((s = TAILQ_FIRST(&sessions)) != NULL) {
+		while ((t = TAILQ_FIRST(&s->targets)) != NULL) {
+			while ((th = TAILQ_FIRST(&t->threads)) != NULL)
+				thread_remove(th);
+			HASH_DELETE(hh, targets_by_pid, t);
+			TAILQ_REMOVE(&s->targets, t, entry);
+			free(t->exe);
+			free(t->cmdline);
+			free(t);
+		}
+		TAILQ_REMOVE(&sessions, s, entry);
+		free(s->name);
+		free(s);
+	}
+}

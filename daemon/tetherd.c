@@ -1,0 +1,200 @@
+/*
+ * tetherd: holds many processes under ptrace at once and keeps their state
+ * in SQLite. One libevent loop, one thread (DESIGN §4).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cmd.h"
+#include "control.h"
+#include "engine.h"
+#include "log.h"
+#include "model.h"
+#include "paths.h"
+#include "store.h"
+
+static struct event_base *base;
+static int detaching;		/* targets whose detach at shutdown is not over */
+static bool stopping;
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: tetherd [-v] [-S socket] [-D database]\n"
+	    "  -S PATH  control socket (default: $TETHER_SOCKET, or see tetherd(8))\n"
+	    "  -D PATH  SQLite database (default: under /var/lib/tether for root,\n"
+	    "           $XDG_STATE_HOME/tether otherwise)\n"
+	    "  -v       verbose log\n");
+	exit(status);
+}
+
+static void
+shutdown_one_done(struct target *t, enum target_state state, void *arg)
+{
+	(void)t;
+	(void)state;
+	(void)arg;
+	if (--detaching == 0)
+		event_base_loopexit(base, NULL);
+}
+
+/*
+ * SIGTERM: detach every target (they keep running), then leave the loop;
+ * the store commits on close. A second SIGTERM does not wait: the kernel
+ * detaches what is left when the tracer exits.
+ */
+static void
+on_terminate(evutil_socket_t sig, short what, void *arg)
+{
+	struct session *s;
+	struct target *t, *next;
+
+	(void)what;
+	(void)arg;
+	if (stopping) {
+		log_info("signal %d again: exiting now", (int)sig);
+		event_base_loopexit(base, NULL);
+		return;
+	}
+	stopping = true;
+	log_info("signal %d: detaching every target", (int)sig);
+	control_drain();
+	TAILQ_FOREACH(s, session_all(), entry) {
+		for (t = TAILQ_FIRST(&s->targets); t != NULL; t = next) {
+			next = TAILQ_NEXT(t, entry);
+			detaching++;
+			if (engine_detach(t, shutdown_one_done, NULL) == -1)
+				detaching--;
+		}
+	}
+	if (detaching == 0)
+		event_base_loopexit(base, NULL);
+}
+
+static int
+default_database(char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+
+	if (tether_default_state_dir(dir, sizeof dir) == -1)
+		return -1;
+	return snprintf(buf, len, "%s/tether.db", dir) >= (int)len ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char socket_path[PATH_MAX] = "", db_path[PATH_MAX] = "", logdir[PATH_MAX];
+	char err[PATH_MAX + 256], *slash;
+	struct event *ev_term, *ev_int;
+	struct store *st;
+	int ch, lost, status = 1;
+
+	while ((ch = getopt(argc, argv, "hvVS:D:")) != -1) {
+		switch (ch) {
+		case 'S':
+			snprintf(socket_path, sizeof socket_path, "%s", optarg);
+			break;
+		case 'D':
+			snprintf(db_path, sizeof db_path, "%s", optarg);
+			break;
+		case 'v':
+			log_set_verbose(1);
+			break;
+		case 'V':
+			printf("tetherd %s\n", TETHER_VERSION);
+			return 0;
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	if ((socket_path[0] == '\0' &&
+	    tether_default_socket(socket_path, sizeof socket_path) == -1) ||
+	    (db_path[0] == '\0' && default_database(db_path, sizeof db_path) == -1)) {
+		log_warn("cannot work out the default paths (is HOME set?)");
+		return 2;
+	}
+	/* Logs of created targets live beside the database. */
+	snprintf(logdir, sizeof logdir, "%s", db_path);
+	if ((slash = strrchr(logdir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(logdir, sizeof logdir, ".");
+	if (strlen(logdir) + sizeof "/logs" > sizeof logdir)
+		return 2;
+	if (tether_mkdir_p(logdir, 0700) == -1) {
+		log_warn("cannot create %s: %s", logdir, strerror(errno));
+		return 1;
+	}
+	strcat(logdir, "/logs");
+	if (tether_mkdir_p(logdir, 0700) == -1) {
+		log_warn("cannot create %s: %s", logdir, strerror(errno));
+		return 1;
+	}
+	cmd_env = (struct cmd_env){ .socket = socket_path, .database = db_path,
+	    .logdir = logdir };
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return 1;
+	if ((st = store_open(db_path, err, sizeof err)) == NULL) {
+		log_warn("%s", err);
+		return 1;
+	}
+	model_init(st);
+	/* Until re-adoption exists, what a previous daemon held is lost. */
+	if ((lost = store_mark_live_lost(st, model_now())) > 0)
+		log_info("%d target(s) of a previous run marked lost", lost);
+	if (lost == -1 || store_commit(st) == -1) {
+		log_warn("database: %s", store_errmsg(st));
+		goto out_store;
+	}
+	if ((base = event_base_new()) == NULL) {
+		log_warn("cannot create the event loop");
+		goto out_store;
+	}
+	ev_term = evsignal_new(base, SIGTERM, on_terminate, NULL);
+	ev_int = evsignal_new(base, SIGINT, on_terminate, NULL);
+	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) == -1 ||
+	    evsignal_add(ev_int, NULL) == -1 || engine_init(base) == -1)
+		goto out_base;
+	if (control_init(base, st, socket_path, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_control;
+	}
+	log_info("listening on %s, database %s", socket_path, db_path);
+	if (event_base_dispatch(base) == -1)
+		log_warn("event loop failed");
+	else
+		status = 0;
+out_control:
+	control_close();
+	engine_free();
+out_base:
+	if (ev_term != NULL)
+		event_free(ev_term);
+	if (ev_int != NULL)
+		event_free(ev_int);
+	event_base_free(base);
+out_store:
+	if (store_commit(st) == -1) {
+		log_warn("final commit: %s", store_errmsg(st));
+		status = 1;
+	}
+	store_close(st);
+	model_free();
+	log_info("stopped");
+	return status;
+}

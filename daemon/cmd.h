@@ -1,0 +1,104 @@
+/*
+ * The command table (DESIGN §3), in the way of tmux: one entry per command,
+ * one file per command or small family (cmd-*.c). A request's line runs as a
+ * queue of commands; a command that must wait for the kernel returns
+ * CMD_WAIT and calls cmd_complete later, and the queue goes on from there.
+ */
+#ifndef TETHER_CMD_H
+#define TETHER_CMD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "cmdline.h"
+#include "model.h"
+
+struct client;
+struct cmdq;
+
+enum cmd_result { CMD_DONE, CMD_FAILED, CMD_USAGE, CMD_WAIT };
+
+/* How the command uses a process identifier prefix ("|3 .detach"). */
+enum cmd_prefix {
+	PREFIX_TARGET,	/* acts on one target: the prefix's, else the current one */
+	PREFIX_SELF,	/* takes any prefix and interprets it itself */
+	PREFIX_NONE,	/* takes no prefix */
+};
+
+struct cmd_ctx;
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;
+	int min_args;
+	int max_args;		/* -1: no limit */
+	enum cmd_prefix prefix;
+	enum cmd_result (*exec)(struct cmd_ctx *ctx);
+};
+
+struct cmd_ctx {
+	struct cmdq *q;
+	const struct cmd_entry *entry;
+	const struct command *cmd;	/* the words, prefix included */
+	const char *session_name;
+	struct session *session;	/* NULL while the session does not exist */
+	struct target *target;		/* PREFIX_TARGET: the one to act on */
+	uid_t peer_uid;
+	gid_t peer_gid;
+	const char *cwd;		/* the client's, or NULL */
+};
+
+/* Where the daemon keeps things, for the commands that show or use them. */
+struct cmd_env {
+	const char *socket;
+	const char *database;
+	const char *logdir;
+};
+extern struct cmd_env cmd_env;
+
+/* Runs the command line of one request for client c; the reply is sent
+ * with client_reply when the last command is over. */
+void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
+    const char *line, const char *cwd);
+
+/* Output of the command being run: text lines and structured data. */
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cmd_set_data(struct cmd_ctx *ctx, json_t *data);	/* steals */
+enum cmd_result cmd_error(struct cmd_ctx *ctx, enum cmd_result kind,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Finishes a command that returned CMD_WAIT. */
+void cmd_complete(struct cmd_ctx *ctx, enum cmd_result result);
+
+/* The session, created if need be (for commands that add targets). */
+struct session *cmd_session(struct cmd_ctx *ctx);
+/* The target named by id (PROCID_NONE: the current one); NULL with the
+ * error already set. cmd_lookup is for looking, cmd_target for acting: it
+ * also checks the client's credentials. */
+struct target *cmd_lookup(struct cmd_ctx *ctx, const struct procid *id);
+struct target *cmd_target(struct cmd_ctx *ctx, const struct procid *id);
+/* Whether arg is one of the /h and /n options of .detach and .kill. */
+bool cmd_is_handling_flag(const char *arg);
+/* Whether the client may act on t (DESIGN §6). */
+bool cmd_may_act(const struct cmd_ctx *ctx, const struct target *t);
+/* Prints the dormant line when s has no live target (besides one about to
+ * end, counted by ending). */
+void cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending);
+
+/* The status line and data of a target that has just joined. */
+void cmd_print_joined(struct cmd_ctx *ctx, const struct target *t);
+
+/* The entries, defined in the cmd-*.c files. */
+extern const struct cmd_entry cmd_status_entry, cmd_select_entry;
+extern const struct cmd_entry cmd_detach_entry;
+extern const struct cmd_entry cmd_kill_entry;
+extern const struct cmd_entry cmd_childdbg_entry;
+extern const struct cmd_entry cmd_attach_entry;
+extern const struct cmd_entry cmd_create_entry;
+extern const struct cmd_entry cmd_go_entry;
+extern const struct cmd_entry cmd_threads_entry;
+extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
+extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;
+
+#endif

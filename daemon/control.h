@@ -1,0 +1,33 @@
+/*
+ * The control socket: accepts clients, checks who they are (SO_PEERCRED),
+ * reads one JSON request per line, and sends each reply only once the
+ * changes made for it are committed to the store (DESIGN §4: nothing is
+ * acknowledged before it is durable).
+ */
+#ifndef TETHER_CONTROL_H
+#define TETHER_CONTROL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+struct event_base;
+struct store;
+struct client;
+
+int control_init(struct event_base *base, struct store *st, const char *path,
+    char *err, size_t errlen);
+/* Stops accepting, closes every client, removes the socket. */
+void control_close(void);
+/* Refuses new requests from now on (the daemon is stopping). */
+void control_drain(void);
+
+/* Asks for the end-of-iteration commit (and the replies waiting for it). */
+void control_schedule_flush(void);
+
+/* Queues the reply to c's request (the reference is stolen). c may have
+ * gone away meanwhile: then it is dropped. Either way c is released. */
+void client_reply(struct client *c, json_t *reply);
+
+#endif

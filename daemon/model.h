@@ -1,0 +1,132 @@
+/*
+ * The daemon's picture of the world: sessions, their live targets, and the
+ * threads of each. Every change that matters is written through to the store
+ * here, so the database and memory cannot drift apart.
+ *
+ * Only live targets are held in memory (ended ones are in the database):
+ * memory stays proportional to what is being traced, not to history.
+ * Lookups from pid to target and tid to thread are O(1) (uthash).
+ */
+#ifndef TETHER_MODEL_H
+#define TETHER_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <jansson.h>
+#include <uthash.h>
+
+struct store;
+struct op;
+
+enum target_how { HOW_CREATE, HOW_ATTACH, HOW_CHILD };
+
+enum target_state {
+	TS_RUNNING, TS_STOPPED, TS_EXITED, TS_KILLED, TS_DETACHED,
+	TS_ABANDONED, TS_LOST,
+};
+
+enum thread_state {
+	TH_NEW,		/* auto-attached; its first stop has not been seen yet */
+	TH_RUNNING,	/* resumed; may report a stop at any time */
+	TH_STOPPED,	/* in a ptrace-stop that the daemon holds */
+	TH_JOBSTOPPED,	/* in a group-stop, left there with PTRACE_LISTEN */
+};
+
+struct thread {
+	pid_t tid;
+	struct target *target;
+	enum thread_state state;
+	int pending_sig;	/* to deliver when it leaves a signal-delivery stop */
+	TAILQ_ENTRY(thread) entry;
+	UT_hash_handle hh;
+};
+TAILQ_HEAD(thread_list, thread);
+
+struct target {
+	int64_t id;		/* row in the targets table */
+	struct session *session;
+	int ordinal;
+	pid_t pid;
+	unsigned long long start_time;
+	enum target_how how;
+	int64_t parent_id;	/* 0 when it has no parent target */
+	int parent_ordinal;	/* -1 when it has no parent target */
+	uid_t uid;
+	char *exe;
+	char *cmdline;
+	bool childdbg;
+	struct thread_list threads;
+	int nthreads;
+	struct op *op;		/* detach or kill in progress, or NULL */
+	TAILQ_ENTRY(target) entry;
+	UT_hash_handle hh;
+};
+TAILQ_HEAD(target_list, target);
+
+struct session {
+	int64_t id;
+	char *name;
+	int next_ordinal;
+	struct target_list targets;	/* live ones, by ordinal */
+	int live;
+	int current;		/* ordinal of the current process, or -1 */
+	int event;		/* ordinal of the latest event's process, or -1 */
+	TAILQ_ENTRY(session) entry;
+};
+TAILQ_HEAD(session_list, session);
+
+void model_init(struct store *st);
+void model_free(void);
+struct store *model_store(void);
+double model_now(void);
+
+/* Sessions. find returns NULL when there is none by that name; ensure
+ * creates it (in the database too). */
+struct session *session_find(const char *name);
+struct session *session_ensure(const char *name);
+struct session_list *session_all(void);
+
+/* Targets. */
+struct target_params {
+	pid_t pid;
+	unsigned long long start_time;
+	enum target_how how;
+	const struct target *parent;	/* NULL for create and attach */
+	uid_t uid;
+	const char *exe;
+	const char *cmdline;
+	bool childdbg;
+	const char *event_detail;	/* JSON for the join event, or NULL */
+};
+struct target *target_join(struct session *s, const struct target_params *p);
+/* The target ended (state TS_EXITED, TS_KILLED, TS_DETACHED, ...): records
+ * it and its event, removes it from memory and frees it. */
+void target_end(struct target *t, enum target_state state, int exit_code,
+    int exit_signal, const char *event_kind, const char *event_detail);
+void target_set_exe(struct target *t, char *exe, char *cmdline);
+void target_set_childdbg(struct target *t, bool on);
+struct target *target_by_pid(pid_t pid);
+struct target *target_by_ordinal(const struct session *s, int ordinal);
+/* Records a debug event of t (and makes t the session's event process). */
+void target_event(struct target *t, const char *kind, const char *detail);
+/* Whether every thread of t is in state TH_STOPPED. */
+bool target_all_stopped(const struct target *t);
+
+const char *target_how_name(enum target_how how);
+const char *target_state_name(enum target_state state);
+/* running, or stopped when any thread is held or job-stopped. */
+enum target_state target_live_state(const struct target *t);
+
+/* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"). */
+void target_status_line(const struct target *t, char *buf, size_t len);
+/* The process object of DESIGN §5 with the given state. */
+json_t *target_json(const struct target *t, enum target_state state);
+
+/* Threads. */
+struct thread *thread_add(struct target *t, pid_t tid, enum thread_state state);
+void thread_remove(struct thread *th);
+struct thread *thread_by_tid(pid_t tid);
+
+#endif

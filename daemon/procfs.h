@@ -1,0 +1,27 @@
+/* What tetherd reads from /proc. None of it is on the per-fork path. */
+#ifndef TETHER_PROCFS_H
+#define TETHER_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct proc_status {
+	pid_t tgid;
+	uid_t uid;		/* real uid */
+	pid_t tracer;		/* TracerPid: 0 when not traced */
+};
+
+/* Start time, clock ticks since boot (field 22 of /proc/PID/stat). 0 or -1. */
+int procfs_start_time(pid_t pid, unsigned long long *start);
+/* 0, or -1 with errno (ENOENT: no such process). */
+int procfs_status(pid_t pid, struct proc_status *st);
+/* The executable's path, malloc'd; NULL when it cannot be read. */
+char *procfs_exe(pid_t pid);
+/* The arguments joined by spaces, malloc'd; "" for a kernel thread; NULL on error. */
+char *procfs_cmdline(pid_t pid);
+/* The tids of /proc/PID/task, malloc'd in *tids. Count, or -1 with errno. */
+int procfs_tasks(pid_t pid, pid_t **tids);
+/* kernel.yama.ptrace_scope, or -1 when Yama is not there. */
+int procfs_yama_scope(void);
+
+#endif
