@@ -1,0 +1,299 @@
+/*
+ * tetherctl: sends command lines to tetherd and prints the replies. The
+ * language is the daemon's; all this does is options, aliases and I/O.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alias.h"
+#include "conn.h"
+#include "paths.h"
+#include "proto.h"
+
+/*
+ * Replies are not bounded by TETHER_MAX_LINE (that limits requests): "|*"
+ * of 10,000 targets is megabytes. This only stops a runaway peer.
+ */
+#define MAX_REPLY ((size_t)64 << 20)
+
+struct ctl {
+	const char *socket;
+	const char *session;
+	char *cwd;		/* NULL when unknown: the key is optional */
+	int json;
+	struct conn conn;
+};
+
+static void __attribute__((noreturn)) usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: tetherctl [-hV] [--json] [-S socket] [-s session] "
+	    "[command ...]\n");
+	exit(status);
+}
+
+/* The request for line, or NULL with a message printed. */
+static char *make_request(const struct ctl *ctl, const char *line)
+{
+	json_t *req;
+	char *text;
+
+	req = json_pack("{s:s, s:s}", "session", ctl->session, "line", line);
+	if (req != NULL && ctl->cwd != NULL &&
+	    json_object_set_new(req, "cwd", json_string(ctl->cwd)) < 0) {
+		json_decref(req);
+		req = NULL;
+	}
+	/* json_pack fails on text that is not UTF-8. */
+	if (req == NULL) {
+		fprintf(stderr, "tetherctl: cannot encode the request "
+		    "(is it UTF-8?)\n");
+		return NULL;
+	}
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (text == NULL)
+		fprintf(stderr, "tetherctl: out of memory\n");
+	return text;
+}
+
+static void print_json(const json_t *data)
+{
+	json_dumpf(data, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
+	putchar('\n');
+}
+
+/* Data of a ';' line is an array, one element per command: a line each. */
+static void print_data(const json_t *data)
+{
+	size_t i;
+	json_t *elem;
+
+	if (!json_is_array(data)) {
+		print_json(data);
+		return;
+	}
+	json_array_foreach(data, i, elem)
+		print_json(elem);
+}
+
+/* Prints reply; returns the exit code it stands for, or -1 if malformed. */
+static int print_reply(const struct ctl *ctl, const json_t *reply)
+{
+	const json_t *ok = json_object_get(reply, "ok");
+	const json_t *data = json_object_get(reply, "data");
+	const char *text = json_string_value(json_object_get(reply, "text"));
+	const char *error, *code;
+
+	if (!json_is_boolean(ok))
+		return -1;
+	if (data == NULL)
+		data = json_null();
+	if (ctl->json && (json_is_true(ok) || !json_is_null(data)))
+		print_data(data);
+	else if (!ctl->json && text != NULL && text[0] != '\0')
+		printf("%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
+	fflush(stdout);
+	if (json_is_true(ok))
+		return TETHER_EXIT_OK;
+	error = json_string_value(json_object_get(reply, "error"));
+	code = json_string_value(json_object_get(reply, "code"));
+	fprintf(stderr, "tetherctl: %s\n", error != NULL ? error : "failed");
+	if (code != NULL && strcmp(code, "usage") == 0)
+		return TETHER_EXIT_USAGE;
+	return TETHER_EXIT_FAILED;
+}
+
+/*
+ * The connection is gone, or out of step with the replies, so it is closed.
+ * Either way there is no daemon to talk to: exit 3.
+ */
+static int lost(struct ctl *ctl, const char *what, const char *why)
+{
+	fprintf(stderr, "tetherctl: %s %s: %s\n", what, ctl->socket, why);
+	conn_close(&ctl->conn);
+	return TETHER_EXIT_NO_DAEMON;
+}
+
+static int no_daemon(struct ctl *ctl, const char *why)
+{
+	return lost(ctl, "no daemon at", why);
+}
+
+static int bad_reply(struct ctl *ctl, const char *why)
+{
+	return lost(ctl, "bad reply from daemon at", why);
+}
+
+/* Sends request and prints the reply; returns an exit code. */
+static int exchange(struct ctl *ctl, const char *request)
+{
+	json_error_t jerr;
+	json_t *reply;
+	char *line;
+	int rc;
+
+	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0)
+		return no_daemon(ctl, strerror(errno));
+	if (conn_send_line(&ctl->conn, request) < 0)
+		return no_daemon(ctl, strerror(errno));
+	rc = conn_read_line(&ctl->conn, MAX_REPLY, &line);
+	if (rc == 0)
+		return no_daemon(ctl, "connection closed before a reply");
+	if (rc < 0 && errno == EMSGSIZE)
+		return bad_reply(ctl, "reply too long");
+	if (rc < 0)
+		return no_daemon(ctl, strerror(errno));
+	if ((reply = json_loads(line, 0, &jerr)) == NULL)
+		return bad_reply(ctl, jerr.text);
+	rc = print_reply(ctl, reply);
+	json_decref(reply);
+	return rc < 0 ? bad_reply(ctl, "no \"ok\" in it") : rc;
+}
+
+/* Runs one command line; returns an exit code. */
+static int run_line(struct ctl *ctl, const char *line)
+{
+	char err[256];
+	char *expanded, *request;
+	int rc;
+
+	if ((expanded = alias_expand_line(line, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tetherctl: %s\n", err);
+		return TETHER_EXIT_USAGE;
+	}
+	request = make_request(ctl, expanded);
+	free(expanded);
+	if (request == NULL)
+		return TETHER_EXIT_USAGE;
+	/* The daemon would refuse it and hang up; say so without that. */
+	if (strlen(request) > TETHER_MAX_LINE) {
+		fprintf(stderr, "tetherctl: request line too long "
+		    "(limit %d bytes)\n", TETHER_MAX_LINE);
+		rc = TETHER_EXIT_USAGE;
+	} else
+		rc = exchange(ctl, request);
+	free(request);
+	return rc;
+}
+
+/* One request per line of stdin; the status is the last failure's. */
+static int run_stdin(struct ctl *ctl)
+{
+	int tty = isatty(STDIN_FILENO), status = TETHER_EXIT_OK, rc;
+	int read_errno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (tty)
+			fprintf(stderr, "tether:%s> ", ctl->session);
+		if ((n = getline(&line, &cap, stdin)) < 0) {
+			if (ferror(stdin) && errno == EINTR) {
+				clearerr(stdin);
+				continue;
+			}
+			if (ferror(stdin))
+				read_errno = errno;
+			break;
+		}
+		if (n > 0 && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;
+		if ((rc = run_line(ctl, line)) != TETHER_EXIT_OK)
+			status = rc;
+		if (rc == TETHER_EXIT_NO_DAEMON)
+			break;
+	}
+	if (tty)
+		fputc('\n', stderr);
+	if (read_errno != 0) {
+		fprintf(stderr, "tetherctl: stdin: %s\n", strerror(read_errno));
+		status = TETHER_EXIT_FAILED;
+	}
+	free(line);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_JSON = CHAR_MAX + 1 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl ctl = { .conn = CONN_INIT };
+	char sockpath[PATH_MAX];
+	char *line;
+	int ch, status;
+
+	/* '+': the first word ends the options ("kill -n" is a command). */
+	while ((ch = getopt_long(argc, argv, "+hS:s:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'S':
+			ctl.socket = optarg;
+			break;
+		case 's':
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "tetherctl: empty session name\n");
+				return TETHER_EXIT_USAGE;
+			}
+			ctl.session = optarg;
+			break;
+		case OPT_JSON:
+			ctl.json = 1;
+			break;
+		case 'h':
+			usage(TETHER_EXIT_OK);
+		case 'V':
+			printf("tetherctl %s\n", TETHER_VERSION);
+			return TETHER_EXIT_OK;
+		default:
+			usage(TETHER_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (ctl.socket == NULL) {
+		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
+			fprintf(stderr, "tetherctl: default socket path: %s\n",
+			    strerror(errno));
+			return TETHER_EXIT_NO_DAEMON;
+		}
+		ctl.socket = sockpath;
+	}
+	if (ctl.session == NULL)
+		ctl.session = getenv("TETHER_SESSION");
+	if (ctl.session == NULL || ctl.session[0] == '\0')
+		ctl.session = "default";
+	ctl.cwd = getcwd(NULL, 0);
+
+	if (argc == 0)
+		status = run_stdin(&ctl);
+	else if ((line = alias_join_words(argc, argv)) == NULL) {
+		fprintf(stderr, "tetherctl: out of memory\n");
+		status = TETHER_EXIT_FAILED;
+	} else {
+		status = run_line(&ctl, line);
+		free(line);
+	}
+	conn_close(&ctl.conn);
+	free(ctl.cwd);
+	if (fclose(stdout) != 0) {
+		fprintf(stderr, "tetherctl: stdout: %s\n", strerror(errno));
+		if (status == TETHER_EXIT_OK)
+			status = TETHER_EXIT_FAILED;
+	}
+	return status;
+}

@@ -47,7 +47,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
 	}
 	if (ctx->session == NULL) {
-		cmd_set_data(ctx, json_array());
+		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
 	}
 	if ((events = store_events_list(model_store(), ctx->session->id, (int)limit)) == NULL)
@@ -68,7 +68,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 		    detail != NULL ? detail : "");
 		free(detail);
 	}
-	cmd_set_data(ctx, events);
+	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
 	return CMD_DONE;
 }
 

@@ -157,6 +157,10 @@ target_join(struct session *s, const struct target_params *p)
 	if (s->current == -1)
 		s->current = t->ordinal;
 	target_event(t, how_names[t->how], p->event_detail);
+	/* A fork is the parent's doing: the parent is the event process, as
+	 * the debugger shows it after a child is created. */
+	if (p->parent != NULL)
+		s->event = p->parent->ordinal;
 	return t;
 }
 

@@ -38,8 +38,9 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	/* IMMEDIATE: take the write lock now, not halfway through a loop
-	 * iteration's writes. */
+	/* IMMEDIATE: the write lock is taken here, waiting out a reader's
+	 * busy spell; a deferred transaction that has read first can fail to
+	 * take it later with SQLITE_BUSY and no wait. */
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_SESSION_FIND] = "SELECT id FROM sessions WHERE name = ?1",

@@ -1,0 +1,406 @@
+# Sourced by every end-to-end test (bash). The test runs a private tetherd on
+# a socket and database in a fresh temporary directory, drives it with
+# tetherctl, and checks the real processes (/proc) and the database.
+#
+# Environment (set by `make check`, see AM_TESTS_ENVIRONMENT):
+#   TETHERD, TETHERCTL  the programs under test
+#   HELPERS             the directory of the helper programs (tests/helpers)
+#
+# Rules the tests keep: no fixed sleeps, only bounded polls (wait_until);
+# every check compares exact values and says what it expected and saw.
+# Exit status: 0 pass, 1 fail, 77 skip.
+
+set -eu
+shopt -s inherit_errexit
+export LC_ALL=C
+
+: "${TETHERD:?TETHERD must name the tetherd program}"
+: "${TETHERCTL:?TETHERCTL must name the tetherctl program}"
+: "${HELPERS:?HELPERS must name the directory of the helper programs}"
+
+TEST_NAME=${0##*/}
+TEST_NAME=${TEST_NAME%.sh}
+POLL_LIMIT_US=10000000	# wait_until gives up after 10 s
+
+# ---------------------------------------------------------------- reporting
+
+fail() {
+	printf '%s: FAIL: %s\n' "$TEST_NAME" "$*" >&2
+	exit 1
+}
+
+skip() {
+	printf '%s: SKIP: %s\n' "$TEST_NAME" "$*" >&2
+	exit 77
+}
+
+step() {
+	printf '%s: %s\n' "$TEST_NAME" "$*" >&2
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+	[ "$1" == "$2" ] && return 0
+	fail "${3:-value}: expected:
+$1
+--- actual:
+$2"
+}
+
+# assert_match ERE ACTUAL [WHAT]: the ERE must match somewhere in ACTUAL
+# (anchor it with ^...$ to match the whole text).
+assert_match() {
+	[[ $2 =~ $1 ]] && return 0
+	fail "${3:-value}: expected a match of /$1/; actual:
+$2"
+}
+
+# assert_true WHAT CMD...: CMD must succeed.
+assert_true() {
+	local what=$1
+	shift
+	"$@" && return 0
+	fail "$what: not true: $*"
+}
+
+not() {
+	! "$@"
+}
+
+# ------------------------------------------------------- python for JSON
+
+# The interpreter itself, not a wrapper script: it starts faster.
+PY=$(python3 -c 'import sys; print(sys.executable)') ||
+	skip "python3 is needed to read JSON"
+
+# jget JSON EXPR: evaluates the Python expression EXPR with d bound to the
+# parsed JSON; prints a string as it is and anything else as compact JSON.
+jget() {
+	"$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+v = eval(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
+' "$1" "$2"
+}
+
+# ------------------------------------------------------------- workspace
+
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/tether-e2e.XXXXXX")
+SOCK=$DIR/sock
+DB=$DIR/tether.db
+DAEMON_PID=
+# Everything this test starts inherits this variable, even what tetherd
+# starts for it and what the helpers fork: cleanup finds them all by it.
+export TETHER_E2E_TAG=$DIR
+unset TETHER_SOCKET TETHER_SESSION
+
+# Pids of processes carrying our tag, except this shell and the daemon.
+tagged_pids() {
+	local f p
+	for f in $(env -u TETHER_E2E_TAG grep -lzx "TETHER_E2E_TAG=$DIR" /proc/[0-9]*/environ 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%/environ}
+		[ "$p" != $$ ] && [ "$p" != "$BASHPID" ] && [ "$p" != "$DAEMON_PID" ] && echo "$p"
+	done
+	return 0
+}
+
+cleanup() {
+	local rc=$? pids i
+	set +e
+	trap - EXIT
+	pids=$(tagged_pids)
+	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill -TERM "$DAEMON_PID" 2>/dev/null
+		for i in $(seq 250); do
+			is_alive "$DAEMON_PID" || break
+			sleep 0.02
+		done
+		is_alive "$DAEMON_PID" && kill -9 "$DAEMON_PID" 2>/dev/null
+	fi
+	# A process created by tetherd may have outlived it.
+	pids=$(tagged_pids)
+	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -s "$DIR/tetherd.log" ]; then
+		echo "---- tetherd log ($DIR/tetherd.log):" >&2
+		sed 's/^/tetherd: /' "$DIR/tetherd.log" >&2
+	fi
+	rm -rf "$DIR"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# ------------------------------------------------------------------ polls
+
+now_us() {
+	local t=$EPOCHREALTIME
+	echo "${t//[!0-9]/}"
+}
+
+# wait_until CMD...: runs CMD every 0.02 s until it succeeds; fails the test
+# after 10 s naming the condition.
+wait_until() {
+	local deadline=$(($(now_us) + POLL_LIMIT_US))
+	until "$@"; do
+		[ "$(now_us)" -lt "$deadline" ] || fail "timed out after 10 s waiting until: $*"
+		sleep 0.02
+	done
+}
+
+# ------------------------------------------------------------- processes
+
+# proc_state PID: the state letter of /proc/PID/stat, or nothing.
+proc_state() {
+	local line
+	{ read -r line </proc/"$1"/stat; } 2>/dev/null || return 0
+	line=${line##*) }
+	echo "${line%% *}"
+}
+
+# is_alive PID: the process exists and is not a zombie.
+is_alive() {
+	local s
+	s=$(proc_state "$1")
+	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
+}
+
+# status_field PID FIELD [TASK]: a field of /proc/PID/status (or of the task).
+status_field() {
+	local file=/proc/$1/status key value
+	[ $# -gt 2 ] && file=/proc/$1/task/$3/status
+	{
+		while IFS=$':\t ' read -r key value; do
+			if [ "$key" == "$2" ]; then
+				echo "$value"
+				return 0
+			fi
+		done <"$file"
+	} 2>/dev/null
+	return 1
+}
+
+tracer_pid() {
+	status_field "$1" TracerPid
+}
+
+tracer_is() {
+	[ "$(tracer_pid "$1")" == "$2" ]
+}
+
+# tasks PID: the tids of the process, ascending.
+tasks() {
+	ls /proc/"$1"/task | sort -n
+}
+
+# every_task_tracer_is PID TRACER
+every_task_tracer_is() {
+	local t
+	for t in $(tasks "$1"); do
+		[ "$(status_field "$1" TracerPid "$t")" == "$2" ] || return 1
+	done
+}
+
+# assert_tracer PID EXPECTED [WHAT]
+assert_tracer() {
+	assert_eq "$2" "$(tracer_pid "$1")" "${3:-TracerPid of $1}"
+}
+
+assert_alive() {
+	is_alive "$1" || fail "${2:-process $1} is not alive (state '$(proc_state "$1")')"
+}
+
+assert_dead() {
+	is_alive "$1" && fail "${2:-process $1} is still alive (state '$(proc_state "$1")')"
+	return 0
+}
+
+exe_of() {
+	readlink -f "$1"
+}
+
+# exe_is PID EXE: the process runs that executable now.
+exe_is() {
+	[ "$(readlink -f "/proc/$1/exe" 2>/dev/null)" == "$2" ]
+}
+
+# spawn CMD...: starts CMD in the background; its pid is left in LAST_PID.
+# Disowned, so that the shell does not report its death.
+spawn() {
+	"$@" &
+	LAST_PID=$!
+	disown "$LAST_PID"
+}
+
+# ---------------------------------------------------------------- files
+
+# line_count FILE: lines in FILE (0 when it does not exist).
+line_count() {
+	local lines=()
+	[ -e "$1" ] && mapfile -t lines <"$1"
+	echo "${#lines[@]}"
+}
+
+has_lines() {
+	[ "$(line_count "$1")" -ge "$2" ]
+}
+
+# nth_line FILE N (1-based)
+nth_line() {
+	sed -n "$2p" "$1"
+}
+
+# counter FILE: the number a helper keeps in FILE.
+counter() {
+	local v
+	read -r v <"$1" || fail "cannot read counter $1"
+	echo "$v"
+}
+
+counter_above() {
+	[ "$(counter "$1")" -gt "$2" ]
+}
+
+# wait_progress FILE...: each counter moves past the value it has now.
+wait_progress() {
+	local f v
+	for f in "$@"; do
+		v=$(counter "$f")
+		wait_until counter_above "$f" "$v"
+	done
+}
+
+# ---------------------------------------------------------------- helpers
+
+# spawn_sleeper NAME: a sleeper counting in $DIR/NAME.progress; waits until it
+# counts. Sets LAST_PID.
+spawn_sleeper() {
+	spawn "$HELPERS/sleeper" "$DIR/$1.progress"
+	wait_until test -s "$DIR/$1.progress"
+}
+
+# spawn_forker NAME: a forker working in $DIR/NAME/. Sets LAST_PID.
+spawn_forker() {
+	mkdir "$DIR/$1"
+	spawn "$HELPERS/forker" "$DIR/$1"
+	wait_until test -s "$DIR/$1/progress"
+}
+
+# ------------------------------------------------------------- the daemon
+
+# ctl_try ARGS...: runs tetherctl on our socket; sets OUT (stdout without
+# the final newline), ERR (stderr) and RC. Never fails.
+ctl_try() {
+	RC=0
+	"$TETHERCTL" -S "$SOCK" "$@" >"$DIR/ctl.out" 2>"$DIR/ctl.err" || RC=$?
+	OUT=$(<"$DIR/ctl.out")
+	ERR=$(<"$DIR/ctl.err")
+	return 0
+}
+
+# ctl ARGS...: like ctl_try, and the command must succeed.
+ctl() {
+	ctl_try "$@"
+	[ "$RC" == 0 ] || fail "tetherctl $* exited $RC
+stdout: $OUT
+stderr: $ERR"
+}
+
+# ctl_expect RC ARGS...: like ctl_try, and the exit status must be RC.
+ctl_expect() {
+	local want=$1
+	shift
+	ctl_try "$@"
+	[ "$RC" == "$want" ] || fail "tetherctl $*: expected exit $want, got $RC
+stdout: $OUT
+stderr: $ERR"
+}
+
+ctl_ok() {
+	ctl_try "$@"
+	[ "$RC" == 0 ]
+}
+
+# status_line MARK ORDINAL PID HOW NAME: a line of `|*` as the spec writes it.
+status_line() {
+	printf '%s  %s  id: %s  %s  name: %s' "$@"
+}
+
+# listed_line ORDINAL: the `|*` line of that ordinal (from OUT), or nothing.
+listed_line() {
+	local line
+	while IFS= read -r line; do
+		if [[ $line =~ ^.\ \ $1\ \ id: ]]; then
+			echo "$line"
+			return 0
+		fi
+	done <<<"$OUT"
+	return 0
+}
+
+# is_listed ORDINAL: `|*` has a line for it.
+is_listed() {
+	ctl_ok '|*' && [ -n "$(listed_line "$1")" ]
+}
+
+# assert_listed ORDINAL PID HOW NAME [MARKS]: `|*` output (in OUT) has the
+# line of that ordinal, with one of MARKS (default: any of ". #").
+assert_listed() {
+	local line marks=${5:-.# }
+	line=$(listed_line "$1")
+	[ -n "$line" ] || fail "no line for ordinal $1 in:
+$OUT"
+	assert_eq "$(status_line "${line:0:1}" "$1" "$2" "$3" "$4")" "$line" "status line of ordinal $1"
+	[[ $marks == *"${line:0:1}"* ]] || fail "mark of ordinal $1 is '${line:0:1}', expected one of '$marks': $line"
+}
+
+# ordinals: the ordinals `|*` (in OUT) lists, space-separated.
+ordinals() {
+	local line list=()
+	while IFS= read -r line; do
+		[[ $line =~ ^.\ \ ([0-9]+)\ \ id: ]] && list+=("${BASH_REMATCH[1]}")
+	done <<<"$OUT"
+	echo "${list[*]}"
+}
+
+daemon_answers() {
+	is_alive "$DAEMON_PID" || fail "tetherd exited during start-up"
+	ctl_ok status
+}
+
+start_daemon() {
+	"$TETHERD" -S "$SOCK" -D "$DB" >>"$DIR/tetherd.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until daemon_answers
+	ctl --json status
+	assert_eq "$DAEMON_PID" "$(jget "$OUT" 'd["pid"]')" "daemon pid in status --json"
+}
+
+# stop_daemon: SIGTERM, then the daemon must exit within the poll bound;
+# its exit status is left in DAEMON_RC.
+stop_daemon() {
+	kill -TERM "$DAEMON_PID"
+	wait_until not is_alive "$DAEMON_PID"
+	DAEMON_RC=0
+	wait "$DAEMON_PID" || DAEMON_RC=$?
+	DAEMON_PID=
+}
+
+# attach PID: `.attach PID` must succeed; prints nothing.
+attach() {
+	ctl .attach "$1"
+}
+
+db() {
+	sqlite3 -batch "$DB" "$@"
+}
+
+# pid_of_line: the pid in a status line (from OUT's first line).
+pid_of_reply() {
+	[[ $OUT =~ id:\ ([0-9]+) ]] || fail "no pid in reply: $OUT"
+	echo "${BASH_REMATCH[1]}"
+}
+
+DORMANT_LINE='Session default is dormant: no live targets.'
