@@ -15,7 +15,7 @@ static char errbuf[160];
 
 struct parser {
 	const char *p;		/* next character of the line */
-	char *word;		/* scratch: one unquoted word, as long as the line */
+	char *word;		/* scratch: a word, quotes removed (fits: as long as the line) */
 	const char **err;
 };
 

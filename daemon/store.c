@@ -148,10 +148,10 @@ static int write_begin(struct store *st)
 {
 	if (sqlite3_get_autocommit(st->db) && run(st, st->stmt[S_BEGIN]) < 0)
 		return -1;
-	if (!st->hook_called) {
+	/* Writes made before a hook is set still get it called, once set. */
+	if (!st->hook_called && st->dirty_hook) {
 		st->hook_called = 1;
-		if (st->dirty_hook)
-			st->dirty_hook(st->dirty_arg);
+		st->dirty_hook(st->dirty_arg);
 	}
 	return 0;
 }

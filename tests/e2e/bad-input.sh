@@ -101,7 +101,7 @@ assert_eq true "$(jget "$R" 'd["closed"]')" "connection closed after a 1 MiB req
 R=$(raw_exchange valid)
 assert_eq true "$(jget "$R" 'd["reply"]["ok"]')" "ok of a valid raw request ($R)"
 assert_eq "$BEFORE" "$(jget "$R" 'd["reply"]["text"]')" "text of a valid raw |* request"
-assert_eq true "$(jget "$R" 'd["reply"]["text"].endswith("\\n")')" "text of a valid raw request ends in a newline"
+assert_eq true "$(jget "$R" 'd["reply"]["text"].endswith("\n")')" "text of a valid raw request ends in a newline"
 
 step "nothing changed"
 ctl status

@@ -197,10 +197,12 @@ tasks() {
 
 # every_task_tracer_is PID TRACER
 every_task_tracer_is() {
-	local t
-	for t in $(tasks "$1"); do
+	local t n=0
+	for t in $(tasks "$1" 2>/dev/null); do
 		[ "$(status_field "$1" TracerPid "$t")" == "$2" ] || return 1
+		n=$((n + 1))
 	done
+	[ "$n" -gt 0 ]
 }
 
 # assert_tracer PID EXPECTED [WHAT]

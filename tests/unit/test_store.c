@@ -360,6 +360,25 @@ static void test_dirty_hook(void **state)
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM events"), 3);
 }
 
+/* Writes made before the hook is set: the hook still hears of them. */
+static void test_dirty_hook_set_late(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *st = open_ok(fx->db);
+	int calls = 0, next;
+	int64_t sid = store_session_ensure(st, "default", &next);
+
+	assert_true(sid > 0);
+	store_set_dirty_hook(st, count_calls, &calls);
+	assert_true(store_event(st, sid, 0, 1.0, "note", NULL) > 0);
+	assert_int_equal(calls, 1);
+	assert_true(store_event(st, sid, 0, 2.0, "note", NULL) > 0);
+	assert_int_equal(calls, 1);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM events"), 2);
+	store_close(st);
+}
+
 /* --- ordinals: never reused, across restarts */
 
 static void test_next_ordinal(void **state)
@@ -677,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirty_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_hook_set_late, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_ordinal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mark_live_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_list, setup, teardown),
