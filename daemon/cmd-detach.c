@@ -20,15 +20,18 @@ detach_done(struct target *t, enum target_state state, void *arg)
 }
 
 /*
- * /h and /n say what becomes of an outstanding event; a signal that merely
- * arrives while the threads are being stopped is always delivered.
+ * /h (the default) and /n say what becomes of an outstanding event; a
+ * signal that merely arrives while the threads are being stopped is always
+ * delivered.
  */
 static enum cmd_result
 cmd_detach_exec(struct cmd_ctx *ctx)
 {
-	if (ctx->cmd->argc == 1 && !cmd_is_handling_flag(ctx->cmd->argv[0]))
+	bool deliver = false;
+
+	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
 		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
-	if (engine_detach(ctx->target, detach_done, ctx) == -1)
+	if (engine_detach(ctx->target, deliver, detach_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);
 	return CMD_WAIT;

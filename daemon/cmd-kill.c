@@ -50,14 +50,15 @@ static enum cmd_result
 cmd_kill_exec(struct cmd_ctx *ctx)
 {
 	struct target *t;
+	bool deliver = false;
 
-	if (ctx->cmd->argc == 1 && !cmd_is_handling_flag(ctx->cmd->argv[0]))
+	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
 		t = kill_by_pid(ctx, ctx->cmd->argv[0]);
 	else
 		t = cmd_target(ctx, &ctx->cmd->prefix);
 	if (t == NULL)
 		return CMD_FAILED;
-	if (engine_kill(t, kill_done, ctx) == -1)
+	if (engine_kill(t, deliver, kill_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: %s", t->ordinal,
 		    errno == EBUSY ? "another operation is in progress" : strerror(errno));
 	return CMD_WAIT;

@@ -1,85 +1,44 @@
 /* q: end the session by killing its targets; qd: by detaching them. */
-#include <stdlib.h>
-
 #include "cmd.h"
-#include "engine.h"
-#include "log.h"
 
-struct quit {
-	struct cmd_ctx *ctx;
-	int waiting;
-	int ended;
-	bool started;		/* every operation has been started */
-	bool detach;
-};
+static int
+quit_kill(struct target *t, op_done_fn done, void *arg)
+{
+	return engine_kill(t, false, done, arg);
+}
+
+static int
+quit_detach(struct target *t, op_done_fn done, void *arg)
+{
+	return engine_detach(t, false, done, arg);
+}
 
 static void
-quit_finish(struct quit *qt)
+quit_killed(struct cmd_ctx *ctx, int count)
 {
-	struct cmd_ctx *ctx = qt->ctx;
-
-	cmd_print(ctx, "%s %d target(s).", qt->detach ? "Detached" : "Terminated",
-	    qt->ended);
+	cmd_print(ctx, "Terminated %d target(s).", count);
 	cmd_print_dormant(ctx, ctx->session, 0);
-	cmd_set_data(ctx, json_pack("{s:i}", qt->detach ? "detached" : "killed",
-	    qt->ended));
-	free(qt);
-	cmd_complete(ctx, CMD_DONE);
+	cmd_set_data(ctx, json_pack("{s:i}", "killed", count));
 }
 
 static void
-quit_one_done(struct target *t, enum target_state state, void *arg)
+quit_detached(struct cmd_ctx *ctx, int count)
 {
-	struct quit *qt = arg;
-
-	(void)t;
-	if (state == TS_DETACHED || state == TS_KILLED)
-		qt->ended++;
-	if (--qt->waiting == 0 && qt->started)
-		quit_finish(qt);
-}
-
-static enum cmd_result
-quit_exec(struct cmd_ctx *ctx, bool detach)
-{
-	struct quit *qt;
-	struct target *t, *next;
-	int rc;
-
-	if ((qt = calloc(1, sizeof *qt)) == NULL)
-		return cmd_error(ctx, CMD_FAILED, "out of memory");
-	qt->ctx = ctx;
-	qt->detach = detach;
-	/* A kill may end a target at once: fetch the next one first. */
-	for (t = ctx->session != NULL ? TAILQ_FIRST(&ctx->session->targets) : NULL;
-	    t != NULL; t = next) {
-		next = TAILQ_NEXT(t, entry);
-		if (!cmd_may_act(ctx, t) || t->op != NULL)
-			continue;
-		qt->waiting++;
-		rc = detach ? engine_detach(t, quit_one_done, qt) :
-		    engine_kill(t, quit_one_done, qt);
-		if (rc == -1) {
-			log_warn("|%d: cannot end it", t->ordinal);
-			qt->waiting--;
-		}
-	}
-	qt->started = true;
-	if (qt->waiting == 0)
-		quit_finish(qt);
-	return CMD_WAIT;
+	cmd_print(ctx, "Detached %d target(s).", count);
+	cmd_print_dormant(ctx, ctx->session, 0);
+	cmd_set_data(ctx, json_pack("{s:i}", "detached", count));
 }
 
 static enum cmd_result
 cmd_quit_exec(struct cmd_ctx *ctx)
 {
-	return quit_exec(ctx, false);
+	return cmd_for_all(ctx, quit_kill, TS_KILLED, quit_killed);
 }
 
 static enum cmd_result
 cmd_quit_detach_exec(struct cmd_ctx *ctx)
 {
-	return quit_exec(ctx, true);
+	return cmd_for_all(ctx, quit_detach, TS_DETACHED, quit_detached);
 }
 
 const struct cmd_entry cmd_quit_entry = {

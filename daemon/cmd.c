@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,16 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_attach_entry,
 	&cmd_create_entry,
 	&cmd_go_entry,
+	&cmd_go_handled_entry,
+	&cmd_go_unhandled_entry,
+	&cmd_abandon_entry,
+	&cmd_breakin_entry,
+	&cmd_allstop_entry,
+	&cmd_sx_entry,
+	&cmd_sxe_entry,
+	&cmd_sxd_entry,
+	&cmd_sxn_entry,
+	&cmd_sxi_entry,
 	&cmd_threads_entry,
 	&cmd_quit_entry,
 	&cmd_quit_detach_entry,
@@ -114,6 +125,65 @@ cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending)
 		    s != NULL ? s->name : ctx->session_name);
 }
 
+struct cmd_all {
+	struct cmd_ctx *ctx;
+	enum target_state success;
+	cmd_all_finish finish;
+	int waiting;
+	int count;
+	bool started;		/* every operation has been started */
+};
+
+static void
+cmd_all_done(struct cmd_all *all)
+{
+	struct cmd_ctx *ctx = all->ctx;
+
+	all->finish(ctx, all->count);
+	free(all);
+	cmd_complete(ctx, CMD_DONE);
+}
+
+static void
+cmd_all_one_done(struct target *t, enum target_state state, void *arg)
+{
+	struct cmd_all *all = arg;
+
+	(void)t;
+	if (state == all->success)
+		all->count++;
+	if (--all->waiting == 0 && all->started)
+		cmd_all_done(all);
+}
+
+enum cmd_result
+cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
+    cmd_all_finish finish)
+{
+	struct cmd_all *all;
+	struct target *t, *next;
+
+	if ((all = calloc(1, sizeof *all)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "out of memory");
+	*all = (struct cmd_all){ .ctx = ctx, .success = success, .finish = finish };
+	/* An operation may end its target at once: fetch the next one first. */
+	for (t = ctx->session != NULL ? TAILQ_FIRST(&ctx->session->targets) : NULL;
+	    t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (!cmd_may_act(ctx, t) || t->op != NULL)
+			continue;
+		all->waiting++;
+		if (start(t, cmd_all_one_done, all) == -1) {
+			log_warn("|%d: %s", t->ordinal, strerror(errno));
+			all->waiting--;
+		}
+	}
+	all->started = true;
+	if (all->waiting == 0)
+		cmd_all_done(all);
+	return CMD_WAIT;
+}
+
 void
 cmd_print_joined(struct cmd_ctx *ctx, const struct target *t)
 {
@@ -125,9 +195,10 @@ cmd_print_joined(struct cmd_ctx *ctx, const struct target *t)
 }
 
 bool
-cmd_is_handling_flag(const char *arg)
+cmd_handling_flag(const char *arg, bool *deliver)
 {
-	return strcmp(arg, "/h") == 0 || strcmp(arg, "/n") == 0;
+	*deliver = strcmp(arg, "/n") == 0;
+	return *deliver || strcmp(arg, "/h") == 0;
 }
 
 struct target *

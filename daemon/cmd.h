@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cmdline.h"
+#include "engine.h"
 #include "model.h"
 
 struct client;
@@ -78,13 +79,24 @@ struct session *cmd_session(struct cmd_ctx *ctx);
  * also checks the client's credentials. */
 struct target *cmd_lookup(struct cmd_ctx *ctx, const struct procid *id);
 struct target *cmd_target(struct cmd_ctx *ctx, const struct procid *id);
-/* Whether arg is one of the /h and /n options of .detach and .kill. */
-bool cmd_is_handling_flag(const char *arg);
+/* Whether arg is one of the /h and /n options of .detach, .kill and
+ * .abandon; *deliver is set for /n. */
+bool cmd_handling_flag(const char *arg, bool *deliver);
 /* Whether the client may act on t (DESIGN §6). */
 bool cmd_may_act(const struct cmd_ctx *ctx, const struct target *t);
 /* Prints the dormant line when s has no live target (besides one about to
  * end, counted by ending). */
 void cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending);
+
+/*
+ * Starts an operation on every live target of the session that the client
+ * may act on and that has none in progress; when all are over, calls finish
+ * with how many ended in state success. Returns CMD_WAIT.
+ */
+typedef int (*cmd_all_start)(struct target *t, op_done_fn done, void *arg);
+typedef void (*cmd_all_finish)(struct cmd_ctx *ctx, int count);
+enum cmd_result cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start,
+    enum target_state success, cmd_all_finish finish);
 
 /* The status line and data of a target that has just joined. */
 void cmd_print_joined(struct cmd_ctx *ctx, const struct target *t);
@@ -96,7 +108,11 @@ extern const struct cmd_entry cmd_kill_entry;
 extern const struct cmd_entry cmd_childdbg_entry;
 extern const struct cmd_entry cmd_attach_entry;
 extern const struct cmd_entry cmd_create_entry;
-extern const struct cmd_entry cmd_go_entry;
+extern const struct cmd_entry cmd_go_entry, cmd_go_handled_entry, cmd_go_unhandled_entry;
+extern const struct cmd_entry cmd_abandon_entry;
+extern const struct cmd_entry cmd_breakin_entry, cmd_allstop_entry;
+extern const struct cmd_entry cmd_sx_entry, cmd_sxe_entry, cmd_sxd_entry,
+    cmd_sxn_entry, cmd_sxi_entry;
 extern const struct cmd_entry cmd_threads_entry;
 extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
 extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;

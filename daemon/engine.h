@@ -45,12 +45,53 @@ struct target *engine_create(struct session *s, const struct create_params *p,
 typedef void (*op_done_fn)(struct target *t, enum target_state state, void *arg);
 
 /* Stops every thread (PTRACE_INTERRUPT), then detaches each; the process
- * runs on untraced. -1 when another operation is in progress on t. */
-int engine_detach(struct target *t, op_done_fn done, void *arg);
-/* SIGKILL, then waits for the exit to be reported. -1 as above, or when the
- * signal cannot be sent (errno). */
-int engine_kill(struct target *t, op_done_fn done, void *arg);
-/* Resumes the threads of t that the daemon holds; how many threads. */
-int engine_continue(struct target *t);
+ * runs on untraced. deliver (/n): an outstanding signal is delivered, else
+ * (/h) suppressed. -1 when another operation is in progress on t. */
+int engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg);
+/* SIGKILL, then waits for the exit to be reported. deliver (/n): an
+ * outstanding signal takes effect first (a held SIGSEGV ends the process by
+ * SIGSEGV). -1 as above, or when the signal cannot be sent (errno). */
+int engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg);
+
+enum continue_mode {
+	CONTINUE_FILTER,	/* g: as the filter says (a break's signal is delivered) */
+	CONTINUE_HANDLED,	/* gh: the outstanding signal is suppressed */
+	CONTINUE_UNHANDLED,	/* gn: it is delivered */
+};
+/* Resumes a held target; 1 when it was held, else 0. Continuing an
+ * outstanding event is recorded. */
+int engine_continue(struct target *t, enum continue_mode mode);
+
+/*
+ * Seizes every thread of the process of t, a target already in the model
+ * (re-adoption after a restart). 0, or -1 with a message in err.
+ */
+int engine_seize(struct target *t, char *err, size_t errlen);
+
+/*
+ * Stops every thread of t (asynchronously, as a detach does) and calls done
+ * with TS_STOPPED once all of them are in a ptrace-stop: then registers can
+ * be read and memory walked. The target is NOT freed after that call; it
+ * stays stopped until engine_unpause, which puts each thread back as it was
+ * (running, job-stopped, or held: a held target stays held). When the
+ * process ends first, done gets TS_EXITED or TS_KILLED and t is freed as
+ * for the other operations. -1 when another operation is in progress.
+ */
+int engine_pause(struct target *t, op_done_fn done, void *arg);
+void engine_unpause(struct target *t);
+
+/*
+ * Stops every thread of t and holds it there (a break-in): the target shows
+ * as stopped until engine_continue. done (may be NULL) is called with
+ * TS_STOPPED once every thread is stopped, or as above if it ends first.
+ */
+int engine_hold(struct target *t, op_done_fn done, void *arg);
+
+/*
+ * Lets go of t but leaves it stopped (job-control stopped, state T), so that
+ * another debugger can take it. deliver: an outstanding signal is left
+ * pending for that debugger instead of being suppressed. done as above.
+ */
+int engine_abandon(struct target *t, bool deliver, op_done_fn done, void *arg);
 
 #endif

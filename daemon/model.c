@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -5,6 +6,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "signals.h"
 #include "store.h"
 
 static struct store *model_st;
@@ -85,12 +87,75 @@ session_find(const char *name)
 	return NULL;
 }
 
+static const char *const sigaction_names[] = {
+	[SIGACT_NOTIFY] = "notify", [SIGACT_BREAK] = "break",
+	[SIGACT_SECOND_CHANCE] = "second-chance", [SIGACT_IGNORE] = "ignore",
+};
+
+const char *
+sigaction_name(enum sig_action action)
+{
+	return sigaction_names[action];
+}
+
+int
+sigaction_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof sigaction_names / sizeof sigaction_names[0]; i++)
+		if (strcmp(sigaction_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The defaults of DESIGN §3: crashes break, everything else notifies. */
+void
+session_defaults(struct session *s)
+{
+	static const int crashes[] = {
+		SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS, SIGTRAP,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof crashes / sizeof crashes[0]; i++)
+		s->sigact[crashes[i]] = SIGACT_BREAK;
+}
+
+static void
+session_load_signal(void *arg, int sig, const char *action)
+{
+	struct session *s = arg;
+	int a = sigaction_parse(action);
+
+	if (sig >= 1 && sig <= SIGNAL_MAX && a != -1)
+		s->sigact[sig] = (enum sig_action)a;
+}
+
+int
+session_set_sigaction(struct session *s, int sig, enum sig_action action)
+{
+	if (store_session_set_signal(model_st, s->id, sig, sigaction_names[action]) == -1)
+		return -1;
+	s->sigact[sig] = action;
+	return 0;
+}
+
+int
+session_set_allstop(struct session *s, bool allstop)
+{
+	if (store_session_set_allstop(model_st, s->id, allstop) == -1)
+		return -1;
+	s->allstop = allstop;
+	return 0;
+}
+
 struct session *
 session_ensure(const char *name)
 {
 	struct session *s;
 	int64_t id;
-	int next;
+	int next, allstop = 0;
 
 	if ((s = session_find(name)) != NULL)
 		return s;
@@ -105,6 +170,10 @@ session_ensure(const char *name)
 	s->current = -1;
 	s->event = -1;
 	TAILQ_INIT(&s->targets);
+	session_defaults(s);
+	if (store_session_settings(model_st, id, &allstop, session_load_signal, s) == -1)
+		log_warn("settings of session %s: %s", name, store_errmsg(model_st));
+	s->allstop = allstop;
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	return s;
 }
@@ -161,6 +230,45 @@ target_join(struct session *s, const struct target_params *p)
 	 * the debugger shows it after a child is created. */
 	if (p->parent != NULL)
 		s->event = p->parent->ordinal;
+	return t;
+}
+
+struct target *
+target_restore(struct session *s, const struct target_params *p, int64_t id,
+    int ordinal, int64_t parent_id, int parent_ordinal)
+{
+	struct target *t, *after;
+
+	if (target_by_pid(p->pid) != NULL || target_by_ordinal(s, ordinal) != NULL)
+		return NULL;
+	t = xmalloc0(sizeof *t);
+	t->id = id;
+	t->session = s;
+	t->ordinal = ordinal;
+	t->pid = p->pid;
+	t->start_time = p->start_time;
+	t->how = p->how;
+	t->parent_id = parent_id;
+	t->parent_ordinal = parent_ordinal;
+	t->uid = p->uid;
+	t->exe = xstrdup(p->exe);
+	t->cmdline = xstrdup(p->cmdline);
+	t->childdbg = p->childdbg;
+	TAILQ_INIT(&t->threads);
+	/* The list is by ordinal: insert after the last lower one. */
+	after = TAILQ_LAST(&s->targets, target_list);
+	while (after != NULL && after->ordinal > ordinal)
+		after = TAILQ_PREV(after, target_list, entry);
+	if (after != NULL)
+		TAILQ_INSERT_AFTER(&s->targets, after, t, entry);
+	else
+		TAILQ_INSERT_HEAD(&s->targets, t, entry);
+	if (s->next_ordinal <= ordinal)
+		s->next_ordinal = ordinal + 1;
+	s->live++;
+	HASH_ADD(hh, targets_by_pid, pid, sizeof t->pid, t);
+	if (s->current == -1)
+		s->current = t->ordinal;
 	return t;
 }
 
@@ -252,42 +360,66 @@ target_all_stopped(const struct target *t)
 	return true;
 }
 
-enum target_state
-target_live_state(const struct target *t)
+/*
+ * Why a live target is stopped: the signal of its outstanding event, a
+ * break-in (held without one), or job control; NULL when it runs.
+ */
+static const char *
+target_stop_reason(const struct target *t, char *buf, size_t len)
 {
 	const struct thread *th;
 
+	if (t->held) {
+		TAILQ_FOREACH(th, &t->threads, entry)
+			if (th->outstanding)
+				return signal_name(th->pending_sig, buf, len);
+		return "break-in";
+	}
 	TAILQ_FOREACH(th, &t->threads, entry)
-		if (th->state == TH_JOBSTOPPED ||
-		    (th->state == TH_STOPPED && t->op == NULL))
-			return TS_STOPPED;
-	return TS_RUNNING;
+		if (th->state == TH_JOBSTOPPED)
+			return "job control";
+	return NULL;
+}
+
+enum target_state
+target_live_state(const struct target *t)
+{
+	char buf[16];
+
+	return target_stop_reason(t, buf, sizeof buf) != NULL ? TS_STOPPED : TS_RUNNING;
 }
 
 void
 target_status_line(const struct target *t, char *buf, size_t len)
 {
-	char mark = ' ';
+	char mark = ' ', reason[16];
+	const char *stop = target_stop_reason(t, reason, sizeof reason);
 
 	if (t->session->current == t->ordinal)
 		mark = '.';
 	else if (t->session->event == t->ordinal)
 		mark = '#';
-	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s", mark, t->ordinal,
-	    (int)t->pid, how_names[t->how], t->exe);
+	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s%s%s%s", mark, t->ordinal,
+	    (int)t->pid, how_names[t->how], t->exe, stop != NULL ? "  [stopped: " : "",
+	    stop != NULL ? stop : "", stop != NULL ? "]" : "");
 }
 
 json_t *
 target_json(const struct target *t, enum target_state state)
 {
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:b, s:o}",
+	char reason[16];
+	const char *stop = state == TS_STOPPED ?
+	    target_stop_reason(t, reason, sizeof reason) : NULL;
+
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:s?}",
 	    "ordinal", t->ordinal, "pid", (int)t->pid,
 	    "how", how_names[t->how], "name", t->exe,
 	    "state", state_names[state],
 	    "current", t->session->current == t->ordinal,
 	    "event", t->session->event == t->ordinal,
 	    "childdbg", t->childdbg,
-	    "parent", t->parent_ordinal >= 0 ? json_integer(t->parent_ordinal) : json_null());
+	    "parent", t->parent_ordinal >= 0 ? json_integer(t->parent_ordinal) : json_null(),
+	    "stop", stop);
 }
 
 struct thread *

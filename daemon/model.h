@@ -22,6 +22,15 @@ struct op;
 
 enum target_how { HOW_CREATE, HOW_ATTACH, HOW_CHILD };
 
+/* What a signal does to a target of the session (DESIGN §3, sx*). */
+enum sig_action {
+	SIGACT_NOTIFY,		/* record and deliver */
+	SIGACT_BREAK,		/* hold the target: an outstanding event */
+	SIGACT_SECOND_CHANCE,	/* break only when no handler is installed */
+	SIGACT_IGNORE,		/* deliver; counted, not recorded */
+};
+#define SIGNAL_MAX 64
+
 enum target_state {
 	TS_RUNNING, TS_STOPPED, TS_EXITED, TS_KILLED, TS_DETACHED,
 	TS_ABANDONED, TS_LOST,
@@ -34,11 +43,20 @@ enum thread_state {
 	TH_JOBSTOPPED,	/* in a group-stop, left there with PTRACE_LISTEN */
 };
 
+/* The kind of ptrace-stop a thread is in, which says how to leave it. */
+enum stop_kind {
+	STOP_EVENT,	/* fork, clone, exec, interrupt, first stop of a new task */
+	STOP_SIGNAL,	/* signal-delivery stop: the only one that can deliver */
+	STOP_GROUP,	/* group-stop (job control): left with PTRACE_LISTEN */
+};
+
 struct thread {
 	pid_t tid;
 	struct target *target;
 	enum thread_state state;
+	enum stop_kind stop;	/* while TH_STOPPED */
 	int pending_sig;	/* to deliver when it leaves a signal-delivery stop */
+	bool outstanding;	/* pending_sig is an outstanding event (a break) */
 	TAILQ_ENTRY(thread) entry;
 	UT_hash_handle hh;
 };
@@ -60,6 +78,7 @@ struct target {
 	struct thread_list threads;
 	int nthreads;
 	struct op *op;		/* detach or kill in progress, or NULL */
+	bool held;		/* the daemon holds it: its threads stay stopped */
 	TAILQ_ENTRY(target) entry;
 	UT_hash_handle hh;
 };
@@ -73,6 +92,9 @@ struct session {
 	int live;
 	int current;		/* ordinal of the current process, or -1 */
 	int event;		/* ordinal of the latest event's process, or -1 */
+	enum sig_action sigact[SIGNAL_MAX + 1];	/* the filter, by signal number */
+	unsigned long ignored[SIGNAL_MAX + 1];	/* deliveries of ignored signals */
+	bool allstop;		/* a break stops every target of the session */
 	TAILQ_ENTRY(session) entry;
 };
 TAILQ_HEAD(session_list, session);
@@ -87,6 +109,14 @@ double model_now(void);
 struct session *session_find(const char *name);
 struct session *session_ensure(const char *name);
 struct session_list *session_all(void);
+/* Sets the default signal filter (DESIGN §3) in s. */
+void session_defaults(struct session *s);
+/* Filter and stop mode settings, persisted with the session. 0 or -1. */
+int session_set_sigaction(struct session *s, int sig, enum sig_action action);
+int session_set_allstop(struct session *s, bool allstop);
+const char *sigaction_name(enum sig_action action);
+/* -1 when name is not one of the words of sigaction_name. */
+int sigaction_parse(const char *name);
 
 /* Targets. */
 struct target_params {
@@ -101,6 +131,14 @@ struct target_params {
 	const char *event_detail;	/* JSON for the join event, or NULL */
 };
 struct target *target_join(struct session *s, const struct target_params *p);
+/*
+ * Puts back in memory a target the database already has (row id, ordinal,
+ * parent), for re-adoption after a restart: nothing is written and no event
+ * recorded. p->parent and p->event_detail are not used. NULL when the pid or
+ * the ordinal is already live in the model.
+ */
+struct target *target_restore(struct session *s, const struct target_params *p,
+    int64_t id, int ordinal, int64_t parent_id, int parent_ordinal);
 /* The target ended (state TS_EXITED, TS_KILLED, TS_DETACHED, ...): records
  * it and its event, removes it from memory and frees it. */
 void target_end(struct target *t, enum target_state state, int exit_code,

@@ -73,8 +73,10 @@ procfs_status(pid_t pid, struct proc_status *st)
 			found |= 2;
 		else if (sscanf(line, "TracerPid: %d", &st->tracer) == 1)
 			found |= 4;
+		else if (sscanf(line, "SigCgt: %llx", &st->sigcaught) == 1)
+			found |= 8;
 	}
-	if (found != 7) {
+	if (found != 15) {
 		errno = EINVAL;
 		return -1;
 	}

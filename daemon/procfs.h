@@ -9,6 +9,7 @@ struct proc_status {
 	pid_t tgid;
 	uid_t uid;		/* real uid */
 	pid_t tracer;		/* TracerPid: 0 when not traced */
+	unsigned long long sigcaught;	/* SigCgt: bit N-1 set when signal N has a handler */
 };
 
 /* Start time, clock ticks since boot (field 22 of /proc/PID/stat). 0 or -1. */

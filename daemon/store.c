@@ -34,6 +34,9 @@ enum stmt_id {
 	S_LOST_TARGETS,
 	S_EVENT_INSERT,
 	S_EVENTS_LIST,
+	S_SESSION_SET_ALLSTOP,
+	S_SESSION_SET_SIGNAL,
+	S_SESSION_SETTINGS,
 	S_COUNT
 };
 
@@ -46,9 +49,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SESSION_FIND] = "SELECT id FROM sessions WHERE name = ?1",
 	[S_SESSION_INSERT] =
 	    "INSERT INTO sessions (name, created_at) VALUES (?1, ?2)",
+	/* sessions.next_ordinal (schema step 3) keeps the count when
+	 * retention has deleted the targets with the highest ordinals. */
 	[S_SESSION_NEXT_ORDINAL] =
-	    "SELECT COALESCE(MAX(ordinal) + 1, 0) FROM targets"
-	    " WHERE session_id = ?1",
+	    "SELECT max(ifnull((SELECT MAX(ordinal) + 1 FROM targets"
+	    " WHERE session_id = ?1), 0), ifnull((SELECT next_ordinal"
+	    " FROM sessions WHERE id = ?1), 0))",
 	[S_TARGET_INSERT] =
 	    "INSERT INTO targets (session_id, ordinal, pid, start_time, how,"
 	    " parent_id, uid, exe, cmdline, state, childdbg, joined_at)"
@@ -82,6 +88,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " e.detail FROM events e LEFT JOIN targets t ON t.id = e.target_id"
 	    " WHERE e.session_id = ?1 ORDER BY e.id DESC LIMIT ?2)"
 	    " ORDER BY id",
+	[S_SESSION_SET_ALLSTOP] = "UPDATE sessions SET allstop = ?2 WHERE id = ?1",
+	[S_SESSION_SET_SIGNAL] =
+	    "INSERT OR REPLACE INTO session_signals (session_id, signal, action)"
+	    " VALUES (?1, ?2, ?3)",
+	/* The stop mode first (signal NULL), then the signals set. */
+	[S_SESSION_SETTINGS] =
+	    "SELECT NULL, allstop FROM sessions WHERE id = ?1"
+	    " UNION ALL SELECT signal, action FROM session_signals"
+	    " WHERE session_id = ?1",
 };
 
 struct store {
@@ -291,6 +306,12 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    check_ownership(st->db, path, &version, err, errlen) < 0)
 		goto fail;
+	/* SQLite falls back to reading only, silently, when it cannot write. */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		set_err(err, errlen, "%s: read-only (the file or its file system "
+		    "cannot be written): tetherd needs to write its database", path);
+		goto fail;
+	}
 	rc = configure(st->db);
 	if (rc < 0) {
 		if (rc == -2)
@@ -348,6 +369,21 @@ int store_commit(struct store *st)
 const char *store_errmsg(struct store *st)
 {
 	return st->errmsg;
+}
+
+sqlite3 *store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+int store_write_begin(struct store *st)
+{
+	return write_begin(st);
+}
+
+void store_set_errmsg(struct store *st, const char *msg)
+{
+	snprintf(st->errmsg, sizeof st->errmsg, "%s", msg);
 }
 
 /* --- sessions, targets, events */
@@ -563,4 +599,48 @@ json_t *store_events_list(struct store *st, int64_t session_id, int limit)
 		return NULL;
 	}
 	return list;
+}
+
+int store_session_set_allstop(struct store *st, int64_t id, int allstop)
+{
+	sqlite3_stmt *s = st->stmt[S_SESSION_SET_ALLSTOP];
+
+	if (write_begin(st) < 0)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, allstop != 0) != SQLITE_OK)
+		return bind_error(st, s);
+	return run(st, s);
+}
+
+int store_session_set_signal(struct store *st, int64_t id, int sig, const char *action)
+{
+	sqlite3_stmt *s = st->stmt[S_SESSION_SET_SIGNAL];
+
+	if (write_begin(st) < 0)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 2, sig) != SQLITE_OK ||
+	    bind_text(s, 3, action) != SQLITE_OK)
+		return bind_error(st, s);
+	return run(st, s);
+}
+
+int store_session_settings(struct store *st, int64_t id, int *allstop,
+    void (*signal_cb)(void *arg, int sig, const char *action), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_SESSION_SETTINGS];
+	int rc;
+
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
+		return bind_error(st, s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			*allstop = sqlite3_column_int(s, 1);
+		else
+			signal_cb(arg, sqlite3_column_int(s, 0),
+			    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st);
 }

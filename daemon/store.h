@@ -41,6 +41,16 @@ int store_commit(struct store *st);
 const char *store_errmsg(struct store *st);
 
 /*
+ * For the queries that live beside the store (store-history.c: history,
+ * filtered events, live targets at start, retention): the connection, the
+ * write entry point (opens the transaction, calls the dirty hook), and the
+ * message store_errmsg returns.
+ */
+struct sqlite3 *store_sqlite(struct store *st);
+int store_write_begin(struct store *st);
+void store_set_errmsg(struct store *st, const char *msg);
+
+/*
  * The session called name, created when missing. Returns its id (> 0) and
  * sets *next_ordinal to one more than the highest ordinal it ever gave, or
  * -1 on error.
@@ -75,6 +85,15 @@ int store_target_end(struct store *st, int64_t id, const char *state,
 /* Marks every target still "running" or "stopped" as "lost", with a "lost"
  * event each; returns how many, or -1. Used at start until re-adoption. */
 int store_mark_live_lost(struct store *st, double at);
+
+/* A session's settings (schema step 2): its stop mode and the handling of
+ * the signals that were set. The action words are those of
+ * session_signals.action. 0 or -1. */
+int store_session_set_allstop(struct store *st, int64_t id, int allstop);
+int store_session_set_signal(struct store *st, int64_t id, int sig, const char *action);
+/* Calls signal_cb for every signal set. */
+int store_session_settings(struct store *st, int64_t id, int *allstop,
+    void (*signal_cb)(void *arg, int sig, const char *action), void *arg);
 
 /* Records an event; target_id 0 stores NULL; detail is JSON text or NULL.
  * Returns the event id, or -1. */

@@ -55,7 +55,7 @@ assert_tracer "$G" "$DAEMON_PID" "TracerPid of the grandchild"
 assert_tracer "$C1" 0 "TracerPid of the first (untraced) child"
 
 want() { # ordinal pid how parent
-	printf '{"childdbg":true,"current":%s,"event":%s,"how":"%s","name":"%s","ordinal":%s,"parent":%s,"pid":%s,"state":"running"}' \
+	printf '{"childdbg":true,"current":%s,"event":%s,"how":"%s","name":"%s","ordinal":%s,"parent":%s,"pid":%s,"state":"running","stop":null}' \
 		"$5" "$6" "$3" "$FORKER_EXE" "$1" "$4" "$2"
 }
 strip_marks() { # the object without current/event, which depend on the events' order
@@ -68,7 +68,7 @@ for spec in "1 $C2 child 0" "2 $G child 1"; do
 	assert_eq false "$(jget "$obj" 'd["current"]')" "current of ordinal $1"
 done
 obj=$(proc_json "$FORKER")
-assert_eq '{"childdbg":true,"how":"attach","name":"'"$FORKER_EXE"'","ordinal":0,"parent":null,"pid":'"$FORKER"',"state":"running"}' \
+assert_eq '{"childdbg":true,"how":"attach","name":"'"$FORKER_EXE"'","ordinal":0,"parent":null,"pid":'"$FORKER"',"state":"running","stop":null}' \
 	"$(strip_marks "$obj")" "|* --json object of the forker"
 assert_eq true "$(jget "$obj" 'd["current"]')" "current of the forker"
 

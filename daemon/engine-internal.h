@@ -1,0 +1,54 @@
+/*
+ * What the parts of the trace engine share: engine.c decodes the stops,
+ * engine-ops.c runs the operations that wait for them (detach, kill, pause,
+ * hold, abandon), engine-start.c brings processes under trace.
+ */
+#ifndef TETHER_ENGINE_INTERNAL_H
+#define TETHER_ENGINE_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/ptrace.h>
+
+#include "engine.h"
+
+/*
+ * No PTRACE_O_EXITKILL: targets must outlive a crash of the daemon so that
+ * the next one can find them again.
+ */
+#define TRACE_OPTIONS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
+	PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
+
+enum op_kind {
+	OP_DETACH,	/* stop every thread, then detach each */
+	OP_ABANDON,	/* the same, leaving the process job-control stopped */
+	OP_PAUSE,	/* stop every thread until engine_unpause */
+	OP_HOLD,	/* stop every thread and hold the target */
+	OP_KILL,	/* SIGKILL, then wait for the exit */
+};
+
+struct op {
+	enum op_kind kind;
+	op_done_fn done;
+	void *arg;
+	bool deliver;		/* /n: an outstanding signal is delivered */
+	bool kill_pending;	/* .kill /n: SIGKILL once the signal took effect */
+	bool reported;		/* OP_PAUSE: done has been called */
+};
+
+/* False (and a warning unless the task is gone: ESRCH) when rc is -1. */
+bool ptrace_ok(long rc, const char *what, pid_t tid);
+/* Leaves the stop th is in, the way its kind requires. */
+void thread_resume(struct thread *th);
+/* Sends PTRACE_INTERRUPT to each thread of t that runs. */
+void target_interrupt(struct target *t);
+
+/* An operation's target has had a thread stop or go: see if it can go on. */
+void op_progress(struct target *t);
+/* The target of an operation (or none) ended: calls done, then ends it. */
+void op_finish(struct target *t, enum target_state state, int exit_code,
+    int exit_signal, const char *kind, const char *detail);
+
+/* Lets a task go at its first stop (now, if it was already seen). */
+void stranger_release(pid_t tid);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+ * Operations that wait for the kernel: they start here and go on from the
+ * stops that engine.c decodes (op_progress) until they are over.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-internal.h"
+#include "log.h"
+
+static struct op *
+op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
+{
+	struct op *op;
+
+	if (t->op != NULL) {
+		errno = EBUSY;
+		return NULL;
+	}
+	if ((op = calloc(1, sizeof *op)) == NULL)
+		return NULL;
+	op->kind = kind;
+	op->done = done;
+	op->arg = arg;
+	t->op = op;
+	return op;
+}
+
+void
+op_finish(struct target *t, enum target_state state, int exit_code,
+    int exit_signal, const char *kind, const char *detail)
+{
+	struct op *op = t->op;
+
+	t->op = NULL;
+	if (op != NULL && op->done != NULL)
+		op->done(t, state, op->arg);
+	target_end(t, state, exit_code, exit_signal, kind, detail);
+	free(op);
+}
+
+/*
+ * Every thread is stopped: detach each. A signal that arrived while they
+ * were being stopped is delivered; an outstanding one as /h or /n says.
+ * To abandon, SIGSTOP is queued first: the process takes it as soon as it
+ * is let go, and stays stopped for the next debugger.
+ */
+static void
+release_all(struct target *t, bool abandon)
+{
+	struct thread *th;
+	char detail[96] = "";
+	int sig;
+
+	if (abandon && kill(t->pid, SIGSTOP) == -1)
+		log_warn("SIGSTOP to %d: %s", (int)t->pid, strerror(errno));
+	TAILQ_FOREACH(th, &t->threads, entry) {
+		sig = th->pending_sig;
+		if (th->outstanding) {
+			snprintf(detail, sizeof detail, "{\"signal\":%d,\"handled\":%s}",
+			    sig, t->op->deliver ? "false" : "true");
+			if (!t->op->deliver)
+				sig = 0;
+		}
+		ptrace_ok(ptrace(PTRACE_DETACH, th->tid, 0, (long)sig),
+		    "PTRACE_DETACH", th->tid);
+	}
+	op_finish(t, abandon ? TS_ABANDONED : TS_DETACHED, -1, -1,
+	    abandon ? "abandon" : "detach", detail[0] != '\0' ? detail : NULL);
+}
+
+void
+op_progress(struct target *t)
+{
+	struct op *op = t->op;
+
+	if (op->kind == OP_KILL) {
+		/* .kill /n: the delivered signal did not end the process (it
+		 * has a handler, or is not fatal): now the kill. */
+		if (op->kill_pending) {
+			op->kill_pending = false;
+			if (kill(t->pid, SIGKILL) == -1 && errno != ESRCH)
+				log_warn("SIGKILL to %d: %s", (int)t->pid, strerror(errno));
+		}
+		return;
+	}
+	if (!target_all_stopped(t))
+		return;
+	switch (op->kind) {
+	case OP_DETACH:
+	case OP_ABANDON:
+		release_all(t, op->kind == OP_ABANDON);
+		break;
+	case OP_PAUSE:
+		if (!op->reported) {
+			op->reported = true;
+			op->done(t, TS_STOPPED, op->arg);
+		}
+		break;
+	case OP_HOLD:
+		t->held = true;
+		t->op = NULL;
+		if (op->done != NULL)
+			op->done(t, TS_STOPPED, op->arg);
+		free(op);
+		break;
+	case OP_KILL:
+		break;
+	}
+}
+
+/* The operations that first stop every thread. */
+static int
+op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
+    void *arg)
+{
+	struct op *op;
+
+	if ((op = op_start(t, kind, done, arg)) == NULL)
+		return -1;
+	op->deliver = deliver;
+	target_interrupt(t);
+	op_progress(t);
+	return 0;
+}
+
+int
+engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg)
+{
+	return op_stop_all(t, OP_DETACH, deliver, done, arg);
+}
+
+int
+engine_abandon(struct target *t, bool deliver, op_done_fn done, void *arg)
+{
+	return op_stop_all(t, OP_ABANDON, deliver, done, arg);
+}
+
+int
+engine_pause(struct target *t, op_done_fn done, void *arg)
+{
+	return op_stop_all(t, OP_PAUSE, false, done, arg);
+}
+
+void
+engine_unpause(struct target *t)
+{
+	struct thread *th;
+
+	free(t->op);
+	t->op = NULL;
+	/* A held target stays held: only the daemon's own stops are undone. */
+	if (t->held)
+		return;
+	TAILQ_FOREACH(th, &t->threads, entry)
+		if (th->state == TH_STOPPED)
+			thread_resume(th);
+}
+
+int
+engine_hold(struct target *t, op_done_fn done, void *arg)
+{
+	if (t->held) {
+		if (done != NULL)
+			done(t, TS_STOPPED, arg);
+		return 0;
+	}
+	return op_stop_all(t, OP_HOLD, false, done, arg);
+}
+
+int
+engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg)
+{
+	struct thread *th;
+	struct op *op;
+	int sig;
+
+	if ((op = op_start(t, OP_KILL, done, arg)) == NULL)
+		return -1;
+	/* /n: the outstanding signal is delivered first and the kill waits
+	 * for its effect: the next stop of that thread, or the end. */
+	TAILQ_FOREACH(th, &t->threads, entry) {
+		if (!deliver || !th->outstanding)
+			continue;
+		sig = th->pending_sig;
+		th->pending_sig = 0;
+		th->outstanding = false;
+		th->state = TH_RUNNING;
+		ptrace_ok(ptrace(PTRACE_CONT, th->tid, 0, (long)sig), "PTRACE_CONT", th->tid);
+		ptrace_ok(ptrace(PTRACE_INTERRUPT, th->tid, 0, 0), "PTRACE_INTERRUPT", th->tid);
+		op->kill_pending = true;
+	}
+	/* SIGKILL ends it even in a ptrace-stop; the exit comes through
+	 * waitpid like any other. */
+	if (!op->kill_pending && kill(t->pid, SIGKILL) == -1 && errno != ESRCH) {
+		int saved = errno;
+		free(op);
+		t->op = NULL;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
+engine_continue(struct target *t, enum continue_mode mode)
+{
+	struct thread *th;
+	char detail[64];
+	bool handled;
+
+	if (t->op != NULL || !t->held)
+		return 0;
+	t->held = false;
+	TAILQ_FOREACH(th, &t->threads, entry) {
+		if (th->state != TH_STOPPED)
+			continue;
+		if (th->outstanding) {
+			handled = mode == CONTINUE_HANDLED;
+			snprintf(detail, sizeof detail, "{\"signal\":%d,\"handled\":%s}",
+			    th->pending_sig, handled ? "true" : "false");
+			target_event(t, "continue", detail);
+			if (handled)
+				th->pending_sig = 0;
+		}
+		thread_resume(th);
+	}
+	return 1;
+}

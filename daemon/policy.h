@@ -1,0 +1,43 @@
+/*
+ * Attach policies ([policy "NAME"] sections of tether.conf): matching a
+ * process that has just exec'd against them, attaching it with the
+ * policy's options; and the hang and crash limits (timeout,
+ * on_break_timeout) of the targets that policies and [target] sections
+ * make, and of the children that join through them.
+ */
+#ifndef TETHER_POLICY_H
+#define TETHER_POLICY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "model.h"
+
+struct event_base;
+
+void policy_init(struct event_base *base);
+/* The policies in force (cfg must live until the next call or policy_free);
+ * applies the signal filters of cfg's sections to their sessions. */
+void policy_set(const struct config *cfg);
+void policy_free(void);
+
+/*
+ * pid has just exec'd, or a scan has found it: when the first policy it
+ * matches says attach, attaches it. Skips tetherd itself, targets, and
+ * processes traced already. 1 when it was attached, else 0.
+ */
+int policy_consider(pid_t pid);
+
+/*
+ * t has just joined through a policy or a [target] section (origin_kind
+ * "policy" or "target", origin_name its name): records why, sets its
+ * child-debug flag and watches its limits.
+ */
+void policy_govern(struct target *t, const char *origin_kind,
+    const char *origin_name, const struct run_opts *o);
+
+/* The event kinds that mean "a target is held on a break". */
+bool policy_is_break_kind(const char *kind);
+
+#endif

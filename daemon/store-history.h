@@ -1,0 +1,97 @@
+/*
+ * The queries of the store that look back: the targets a previous daemon
+ * left live (re-adoption at start), the history of a session's targets, the
+ * events with filters, and retention (pruning old history in small batches).
+ * Same conventions as store.h: times are Unix epoch seconds (REAL); errors
+ * are -1 or NULL with the message in store_errmsg.
+ */
+#ifndef TETHER_STORE_HISTORY_H
+#define TETHER_STORE_HISTORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct store;
+
+/* A row of targets in a live state (running, stopped), with its session's
+ * name and its parent's ordinal (-1 when it has no parent target). */
+struct live_target {
+	int64_t id;
+	int64_t session_id;
+	char *session;
+	int ordinal;
+	int pid;
+	unsigned long long start_time;
+	char *how;
+	int64_t parent_id;		/* 0: none */
+	int parent_ordinal;		/* -1: none */
+	unsigned uid;
+	char *exe;
+	char *cmdline;
+	char *state;
+	int childdbg;
+};
+
+/* Every live target, by id (a parent comes before its children). Count, or
+ * -1; *out is malloc'd, freed with store_live_targets_free. */
+int store_live_targets(struct store *st, struct live_target **out);
+void store_live_targets_free(struct live_target *list, int count);
+
+/*
+ * The targets of a session, live or not, ordered by ordinal: the last limit
+ * of those that match (limit <= 0: all). A filter field left at its "any"
+ * value (-1, NULL, 0) does not filter. Each is a JSON object:
+ *   ordinal, pid, how, name (exe), cmdline, parent (ordinal or null), uid,
+ *   childdbg, state, exit_code, exit_signal (null when none),
+ *   start_time, joined_at, ended_at (null while live)
+ */
+struct history_filter {
+	int ordinal;		/* -1: any */
+	int pid;		/* -1: any */
+	const char *states;	/* JSON array of state words, or NULL */
+	double since;		/* ended at or after (live ones always match); 0 */
+	int limit;
+};
+json_t *store_history(struct store *st, int64_t session_id,
+    const struct history_filter *f);
+
+/*
+ * The events of a session, oldest first: the last limit of those that
+ * match (limit <= 0: all). Objects as store_events_list's.
+ */
+struct event_filter {
+	int ordinal;		/* -1: any */
+	int pid;		/* -1: any */
+	const char *kinds;	/* JSON array of kind words, or NULL */
+	double since;		/* at >= since; 0: no bound */
+	double until;		/* at < until; 0: no bound */
+	int64_t after_id;	/* id > after_id; 0: no bound */
+	int limit;
+};
+json_t *store_events_query(struct store *st, int64_t session_id,
+    const struct event_filter *f);
+
+/*
+ * Retention: one batch of at most batch rows per kind of row, in the open
+ * write transaction (the event loop commits it). Deletes, oldest first:
+ * events of targets that ended before cutoff; session events (no target)
+ * older than cutoff; targets that ended before cutoff and have no events
+ * and no child target left; sessions created before cutoff with no target
+ * and no event left, unless keep_session says the daemon holds them.
+ * Returns the number of rows deleted (0: nothing left to prune), or -1.
+ */
+struct prune_stats {
+	int events;
+	int targets;
+	int sessions;
+};
+int store_prune_batch(struct store *st, double cutoff, int batch,
+    bool (*keep_session)(int64_t session_id, void *arg), void *arg,
+    struct prune_stats *stats);
+
+/* Bytes the database uses: pages in use (not free) times the page size;
+ * -1 on error. */
+int64_t store_used_bytes(struct store *st);
+
+#endif
