@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,13 +132,39 @@ static int bad_reply(struct ctl *ctl, const char *why)
 	return lost(ctl, "bad reply from daemon at", why);
 }
 
+/*
+ * events -f: the reply is followed by one line per debug event, for as long
+ * as the daemon runs or until the user interrupts.
+ */
+static int follow(struct ctl *ctl)
+{
+	json_t *line, *ev;
+	char *text;
+	int rc;
+
+	while ((rc = conn_read_line(&ctl->conn, MAX_REPLY, &text)) == 1) {
+		if ((line = json_loads(text, 0, NULL)) == NULL)
+			return bad_reply(ctl, "an event line is not JSON");
+		ev = json_object_get(line, "event");
+		if (ctl->json && ev != NULL)
+			print_json(ev);
+		else if (json_is_string(json_object_get(line, "text")))
+			printf("%s\n", json_string_value(json_object_get(line, "text")));
+		fflush(stdout);
+		json_decref(line);
+	}
+	if (rc < 0)
+		return no_daemon(ctl, strerror(errno));
+	return TETHER_EXIT_OK;
+}
+
 /* Sends request and prints the reply; returns an exit code. */
 static int exchange(struct ctl *ctl, const char *request)
 {
 	json_error_t jerr;
 	json_t *reply;
 	char *line;
-	int rc;
+	int rc, following;
 
 	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0)
 		return no_daemon(ctl, strerror(errno));
@@ -152,9 +179,14 @@ static int exchange(struct ctl *ctl, const char *request)
 		return no_daemon(ctl, strerror(errno));
 	if ((reply = json_loads(line, 0, &jerr)) == NULL)
 		return bad_reply(ctl, jerr.text);
-	rc = print_reply(ctl, reply);
+	/* The acknowledgement of events -f is not an event: not printed. */
+	following = json_is_true(json_object_get(reply, "ok")) &&
+	    json_is_true(json_object_get(json_object_get(reply, "data"), "follow"));
+	rc = following ? TETHER_EXIT_OK : print_reply(ctl, reply);
 	json_decref(reply);
-	return rc < 0 ? bad_reply(ctl, "no \"ok\" in it") : rc;
+	if (rc < 0)
+		return bad_reply(ctl, "no \"ok\" in it");
+	return following ? follow(ctl) : rc;
 }
 
 /* Runs one command line; returns an exit code. */
@@ -183,6 +215,28 @@ static int run_line(struct ctl *ctl, const char *line)
 	return rc;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/*
+ * At an interactive prompt Ctrl+C breaks in, as in the debugger: every
+ * target of the session is stopped and held. No SA_RESTART, so that the
+ * prompt's read returns to do it.
+ */
+static void catch_interrupt(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0)
+		fprintf(stderr, "tetherctl: SIGINT: %s\n", strerror(errno));
+}
+
 /* One request per line of stdin; the status is the last failure's. */
 static int run_stdin(struct ctl *ctl)
 {
@@ -192,7 +246,14 @@ static int run_stdin(struct ctl *ctl)
 	size_t cap = 0;
 	ssize_t n;
 
+	if (tty)
+		catch_interrupt();
 	for (;;) {
+		if (interrupted) {
+			interrupted = 0;
+			fputc('\n', stderr);
+			run_line(ctl, ".breakin");
+		}
 		if (tty)
 			fprintf(stderr, "tether:%s> ", ctl->session);
 		if ((n = getline(&line, &cap, stdin)) < 0) {

@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd-history.h"
+#include "event-text.h"
 #include "store.h"
+#include "store-history.h"
 
 static enum cmd_result
 cmd_daemon_status_exec(struct cmd_ctx *ctx)
@@ -32,41 +35,34 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 static enum cmd_result
 cmd_events_exec(struct cmd_ctx *ctx)
 {
+	struct event_filter f;
+	struct look_opts o;
 	json_t *events, *ev;
-	long limit = 20;
 	size_t i;
-	char *end, *detail, when[32], ordinal[24];
-	json_t *ord;
-	time_t at;
-	struct tm tm;
+	char line[1024];
 
-	if (ctx->cmd->argc == 1) {
-		errno = 0;
-		limit = strtol(ctx->cmd->argv[0], &end, 10);
-		if (errno != 0 || *end != '\0' || limit <= 0 || limit > 1000000)
-			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+	if (ctx->cmd->argc == 1 && strcmp(ctx->cmd->argv[0], "-f") == 0)
+		return cmd_events_follow(ctx);
+	/* Filters (by process, kind, time): cmd-history.h. */
+	if (cmd_look_parse(ctx, true, 20, &o) != CMD_DONE) {
+		cmd_look_free(&o);
+		return CMD_FAILED;
 	}
 	if (ctx->session == NULL) {
+		cmd_look_free(&o);
 		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
 	}
-	if ((events = store_events_list(model_store(), ctx->session->id, (int)limit)) == NULL)
+	f = (struct event_filter){ .ordinal = o.ordinal, .pid = o.pid,
+	    .kinds = o.words, .since = o.since, .until = o.until,
+	    .after_id = o.after_id, .limit = (int)o.limit };
+	events = store_events_query(model_store(), ctx->session->id, &f);
+	cmd_look_free(&o);
+	if (events == NULL)
 		return cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
 	json_array_foreach(events, i, ev) {
-		at = (time_t)json_real_value(json_object_get(ev, "at"));
-		localtime_r(&at, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		detail = json_dumps(json_object_get(ev, "detail"), JSON_COMPACT | JSON_ENCODE_ANY);
-		ord = json_object_get(ev, "ordinal");
-		if (json_is_integer(ord))
-			snprintf(ordinal, sizeof ordinal, "|%lld",
-			    (long long)json_integer_value(ord));
-		else
-			snprintf(ordinal, sizeof ordinal, "-");
-		cmd_print(ctx, "%s  %-5s %-8s %s", when, ordinal,
-		    json_string_value(json_object_get(ev, "kind")),
-		    detail != NULL ? detail : "");
-		free(detail);
+		event_text(ev, line, sizeof line);
+		cmd_print(ctx, "%s", line);
 	}
 	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
 	return CMD_DONE;
@@ -79,7 +75,9 @@ const struct cmd_entry cmd_daemon_status_entry = {
 };
 
 const struct cmd_entry cmd_events_entry = {
-	.name = "events", .usage = "events [COUNT]",
-	.min_args = 0, .max_args = 1, .prefix = PREFIX_NONE,
+	.name = "events",
+	.usage = "events [-p PROC] [-P PID] [-k KIND,...] [-s SINCE] [-u UNTIL]"
+	    " [-a ID] [COUNT], or events -f",
+	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
 	.exec = cmd_events_exec,
 };

@@ -32,10 +32,15 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_sxn_entry,
 	&cmd_sxi_entry,
 	&cmd_threads_entry,
+	&cmd_stack_entry,
+	&cmd_stacks_entry,
+	&cmd_dotdump_entry,
+	&cmd_dump_entry,
 	&cmd_quit_entry,
 	&cmd_quit_detach_entry,
 	&cmd_daemon_status_entry,
 	&cmd_events_entry,
+	&cmd_history_entry,
 };
 
 /* One request: its commands run one after another. */
@@ -101,6 +106,12 @@ cmd_error(struct cmd_ctx *ctx, enum cmd_result kind, const char *fmt, ...)
 	ctx->q->error = msg;
 	ctx->q->failure = kind;
 	return kind;
+}
+
+struct client *
+cmd_client(struct cmd_ctx *ctx)
+{
+	return ctx->q->client;
 }
 
 struct session *

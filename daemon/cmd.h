@@ -72,6 +72,11 @@ enum cmd_result cmd_error(struct cmd_ctx *ctx, enum cmd_result kind,
 /* Finishes a command that returned CMD_WAIT. */
 void cmd_complete(struct cmd_ctx *ctx, enum cmd_result result);
 
+/* The client the command runs for. */
+struct client *cmd_client(struct cmd_ctx *ctx);
+/* events -f (cmd-follow.c). */
+enum cmd_result cmd_events_follow(struct cmd_ctx *ctx);
+
 /* The session, created if need be (for commands that add targets). */
 struct session *cmd_session(struct cmd_ctx *ctx);
 /* The target named by id (PROCID_NONE: the current one); NULL with the
@@ -114,7 +119,10 @@ extern const struct cmd_entry cmd_breakin_entry, cmd_allstop_entry;
 extern const struct cmd_entry cmd_sx_entry, cmd_sxe_entry, cmd_sxd_entry,
     cmd_sxn_entry, cmd_sxi_entry;
 extern const struct cmd_entry cmd_threads_entry;
+extern const struct cmd_entry cmd_stack_entry, cmd_stacks_entry;
+extern const struct cmd_entry cmd_dotdump_entry, cmd_dump_entry;
 extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
 extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;
+extern const struct cmd_entry cmd_history_entry;
 
 #endif

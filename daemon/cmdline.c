@@ -141,6 +141,9 @@ static int parse_prefix(struct parser *ps, struct command *cmd)
 		ps->p++;
 		return add_word(cmd, "|s") < 0 ? fail(ps, "out of memory") : 0;
 	}
+	/* A thread command may follow with no blank: "|*~*k", "|2~". */
+	if (*ps->p == '~')
+		return 0;
 	if (!ends_word(*ps->p)) {
 		const char *end = ps->p;
 

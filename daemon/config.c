@@ -56,6 +56,8 @@ xstrdup(const char *s)
 static const char *const action_names[] = {
 	[LIMIT_NONE] = "none", [LIMIT_KILL] = "kill", [LIMIT_DETACH] = "detach",
 	[LIMIT_ABANDON] = "abandon", [LIMIT_BREAK] = "break", [LIMIT_DUMP] = "dump",
+	[LIMIT_DUMP_KILL] = "dump+kill", [LIMIT_DUMP_DETACH] = "dump+detach",
+	[LIMIT_DUMP_ABANDON] = "dump+abandon",
 };
 
 const char *
@@ -588,12 +590,12 @@ parse_limit(struct parse *p, const char *key, const char *value, double *secs,
 	*action = *secs > 0 ? LIMIT_KILL : LIMIT_NONE;
 	if (n == 1)
 		return 1;
-	for (i = LIMIT_KILL; i <= LIMIT_DUMP; i++)
+	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
 		if (strcmp(act, action_names[i]) == 0)
 			break;
-	if (i > LIMIT_DUMP) {
-		perr(p, "%s: unknown action %s (expected kill, detach, abandon, break "
-		    "or dump)", key, act);
+	if (i > LIMIT_DUMP_ABANDON) {
+		perr(p, "%s: unknown action %s (expected kill, detach, abandon, break, "
+		    "dump, dump+kill, dump+detach or dump+abandon)", key, act);
 		return 0;
 	}
 	if (on_break && i == LIMIT_BREAK) {

@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 #include "control.h"
+#include "event-text.h"
+#include "model.h"
 #include "log.h"
 #include "paths.h"
 #include "proto.h"
@@ -35,6 +37,9 @@ struct client {
 	TAILQ_ENTRY(client) entry;
 	TAILQ_ENTRY(client) flush_entry;
 	bool in_flush;
+	int64_t subscribed;		/* session whose events it follows, or 0 */
+	json_t *events;			/* events waiting for the commit */
+	TAILQ_ENTRY(client) sub_entry;
 };
 TAILQ_HEAD(client_list, client);
 
@@ -44,10 +49,12 @@ static struct evconnlistener *listener;
 static struct event *flush_ev;
 static struct client_list clients = TAILQ_HEAD_INITIALIZER(clients);
 static struct client_list to_flush = TAILQ_HEAD_INITIALIZER(to_flush);
+static struct client_list subscribers = TAILQ_HEAD_INITIALIZER(subscribers);
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static bool draining;
 
 static void client_read(struct bufferevent *bev, void *arg);
+static void flush_events(void);
 
 static void
 client_unref(struct client *c)
@@ -66,6 +73,12 @@ client_close(struct client *c)
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	TAILQ_REMOVE(&clients, c, entry);
+	if (c->subscribed != 0) {
+		TAILQ_REMOVE(&subscribers, c, sub_entry);
+		c->subscribed = 0;
+		json_decref(c->events);
+		c->events = NULL;
+	}
 	client_unref(c);
 }
 
@@ -275,12 +288,88 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 		}
 		client_unref(c);
 	}
+	flush_events();
+}
+
+/*
+ * A follower that does not read must not hold up the loop or eat memory
+ * without bound: past this much unsent output it is cut off.
+ */
+#define FOLLOWER_MAX_BACKLOG (16u << 20)
+
+/* Sends the events that the commit just made durable to their followers. */
+static void
+flush_events(void)
+{
+	struct client *c, *next;
+	json_t *ev, *line;
+	size_t i;
+	char text[1024];
+
+	for (c = TAILQ_FIRST(&subscribers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, sub_entry);
+		if (c->events == NULL)
+			continue;
+		json_array_foreach(c->events, i, ev) {
+			event_text(ev, text, sizeof text);
+			line = json_pack("{s:O, s:s}", "event", ev, "text", text);
+			client_send(c, line);
+			json_decref(line);
+			if (c->bev == NULL)
+				break;
+		}
+		if (c->bev != NULL) {
+			json_decref(c->events);
+			c->events = NULL;
+			if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+			    FOLLOWER_MAX_BACKLOG) {
+				log_warn("an event follower does not read: cut off");
+				client_close(c);
+			}
+		}
+	}
+}
+
+void
+control_subscribe(struct client *c, int64_t session_id)
+{
+	if (c->bev == NULL || c->subscribed != 0)
+		return;
+	c->subscribed = session_id;
+	TAILQ_INSERT_TAIL(&subscribers, c, sub_entry);
+}
+
+void
+control_publish(const struct target *t, int64_t id, double at, const char *kind,
+    const char *detail)
+{
+	struct client *c;
+	json_t *ev = NULL, *parsed;
+
+	TAILQ_FOREACH(c, &subscribers, sub_entry) {
+		if (c->subscribed != t->session->id)
+			continue;
+		if (ev == NULL) {
+			parsed = detail != NULL ? json_loads(detail, JSON_DECODE_ANY, NULL) : NULL;
+			ev = json_pack("{s:I, s:f, s:s, s:i, s:i, s:s, s:o}", "id", (json_int_t)id,
+			    "at", at, "session", t->session->name, "ordinal", t->ordinal,
+			    "pid", (int)t->pid, "kind", kind,
+			    "detail", parsed != NULL ? parsed : json_null());
+			if (ev == NULL)
+				return;
+		}
+		if (c->events == NULL)
+			c->events = json_array();
+		json_array_append(c->events, ev);
+	}
+	json_decref(ev);
 }
 
 void
 control_schedule_flush(void)
 {
-	if (flush_ev != NULL && !event_pending(flush_ev, EV_TIMEOUT, NULL))
+	/* Activating an event that is already active changes nothing. */
+	if (flush_ev != NULL)
 		event_active(flush_ev, EV_TIMEOUT, 0);
 }
 

@@ -9,12 +9,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
 
 struct event_base;
 struct store;
 struct client;
+struct target;
 
 int control_init(struct event_base *base, struct store *st, const char *path,
     char *err, size_t errlen);
@@ -25,6 +27,13 @@ void control_drain(void);
 
 /* Asks for the end-of-iteration commit (and the replies waiting for it). */
 void control_schedule_flush(void);
+
+/* From now on, c gets every event of the session as a line
+ * {"event": {...}, "text": "..."} once it is committed. */
+void control_subscribe(struct client *c, int64_t session_id);
+/* The model's event hook: queues the event for the session's subscribers. */
+void control_publish(const struct target *t, int64_t id, double at,
+    const char *kind, const char *detail);
 
 /* Queues the reply to c's request (the reference is stolen). c may have
  * gone away meanwhile: then it is dropped. Either way c is released. */

@@ -13,6 +13,7 @@ static struct store *model_st;
 static struct session_list sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static struct target *targets_by_pid;
 static struct thread *threads_by_tid;
+static model_event_hook event_hook;
 
 static const char *const how_names[] = { "create", "attach", "child" };
 static const char *const state_names[] = {
@@ -47,6 +48,12 @@ void
 model_init(struct store *st)
 {
 	model_st = st;
+}
+
+void
+model_set_event_hook(model_event_hook hook)
+{
+	event_hook = hook;
 }
 
 struct store *
@@ -272,12 +279,48 @@ target_restore(struct session *s, const struct target_params *p, int64_t id,
 	return t;
 }
 
+#define OBSERVERS_MAX 8
+static target_event_fn event_observers[OBSERVERS_MAX];
+static target_end_fn end_observers[OBSERVERS_MAX];
+
+void
+model_observe_events(target_event_fn fn)
+{
+	int i;
+
+	for (i = 0; i < OBSERVERS_MAX && event_observers[i] != fn; i++)
+		if (event_observers[i] == NULL) {
+			event_observers[i] = fn;
+			return;
+		}
+}
+
+void
+model_observe_end(target_end_fn fn)
+{
+	int i;
+
+	for (i = 0; i < OBSERVERS_MAX && end_observers[i] != fn; i++)
+		if (end_observers[i] == NULL) {
+			end_observers[i] = fn;
+			return;
+		}
+}
+
 void
 target_event(struct target *t, const char *kind, const char *detail)
 {
+	double at = model_now();
+	int64_t id;
+
 	t->session->event = t->ordinal;
-	if (store_event(model_st, t->session->id, t->id, model_now(), kind, detail) == -1)
+	id = store_event(model_st, t->session->id, t->id, at, kind, detail);
+	if (id == -1)
 		log_warn("event %s of pid %d: %s", kind, (int)t->pid, store_errmsg(model_st));
+	else if (event_hook != NULL)
+		event_hook(t, id, at, kind, detail);
+	for (int i = 0; i < OBSERVERS_MAX && event_observers[i] != NULL; i++)
+		event_observers[i](t, kind, detail);
 }
 
 void
@@ -291,6 +334,8 @@ target_end(struct target *t, enum target_state state, int exit_code,
 	if (store_target_end(model_st, t->id, state_names[state], exit_code,
 	    exit_signal, model_now()) == -1)
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+	for (int i = 0; i < OBSERVERS_MAX && end_observers[i] != NULL; i++)
+		end_observers[i](t, state, exit_code, exit_signal);
 
 	while ((th = TAILQ_FIRST(&t->threads)) != NULL)
 		thread_remove(th);

@@ -100,6 +100,10 @@ struct session {
 TAILQ_HEAD(session_list, session);
 
 void model_init(struct store *st);
+/* Called for every event recorded (to stream it to subscribers). */
+typedef void (*model_event_hook)(const struct target *t, int64_t id, double at,
+    const char *kind, const char *detail);
+void model_set_event_hook(model_event_hook hook);
 void model_free(void);
 struct store *model_store(void);
 double model_now(void);
@@ -149,6 +153,19 @@ struct target *target_by_pid(pid_t pid);
 struct target *target_by_ordinal(const struct session *s, int ordinal);
 /* Records a debug event of t (and makes t the session's event process). */
 void target_event(struct target *t, const char *kind, const char *detail);
+/*
+ * Observers (the policies and [target]s of tether.conf): called after each
+ * debug event of a target is recorded, and when a target ends, after its
+ * end is recorded and before it is freed. They must not end or free
+ * targets themselves (schedule that). Up to 8 of each; registering the
+ * same function twice registers it once.
+ */
+typedef void (*target_event_fn)(struct target *t, const char *kind,
+    const char *detail);
+typedef void (*target_end_fn)(struct target *t, enum target_state state,
+    int exit_code, int exit_signal);
+void model_observe_events(target_event_fn fn);
+void model_observe_end(target_end_fn fn);
 /* Whether every thread of t is in state TH_STOPPED. */
 bool target_all_stopped(const struct target *t);
 

@@ -37,7 +37,7 @@ int policy_consider(pid_t pid);
 void policy_govern(struct target *t, const char *origin_kind,
     const char *origin_name, const struct run_opts *o);
 
-/* The event kinds that mean "a target is held on a break". */
-bool policy_is_break_kind(const char *kind);
+/* Whether the event is a break: a signal whose filter holds the target. */
+bool policy_is_break(const char *kind, const char *detail);
 
 #endif

@@ -13,12 +13,14 @@
 
 #include <event2/event.h>
 
+#include "adopt.h"
 #include "cmd.h"
 #include "control.h"
 #include "engine.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"
+#include "retention.h"
 #include "store.h"
 
 static struct event_base *base;
@@ -29,11 +31,19 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: tetherd [-v] [-S socket] [-D database]\n"
+	    "usage: tetherd [-vR] [-S socket] [-D database] [-A age] [-M size]"
+	    " [-I interval]\n"
 	    "  -S PATH  control socket (default: $TETHER_SOCKET, or see tetherd(8))\n"
 	    "  -D PATH  SQLite database (default: under /var/lib/tether for root,\n"
 	    "           $XDG_STATE_HOME/tether otherwise)\n"
-	    "  -v       verbose log\n");
+	    "  -v       verbose log\n"
+	    "  -R       do not re-adopt the targets a previous run left live:\n"
+	    "           mark them lost\n"
+	    "  -A AGE   prune history that ended more than AGE ago (90, 30s, 15m,\n"
+	    "           12h, 30d, 2w; default: keep it)\n"
+	    "  -M SIZE  prune the oldest ended history while the database uses\n"
+	    "           more than SIZE (4096, 512K, 100M, 2G; default: no limit)\n"
+	    "  -I SECS  seconds between retention checks (default 60)\n");
 	exit(status);
 }
 
@@ -97,10 +107,38 @@ main(int argc, char **argv)
 	char err[PATH_MAX + 256], *slash;
 	struct event *ev_term, *ev_int;
 	struct store *st;
-	int ch, lost, status = 1;
+	struct retention_params retention = {
+		.interval = RETENTION_DEFAULT_INTERVAL,
+		.batch = RETENTION_DEFAULT_BATCH,
+	};
+	struct adopt_result adopted;
+	bool readopt = true;
+	int ch, status = 1;
 
-	while ((ch = getopt(argc, argv, "hvVS:D:")) != -1) {
+	while ((ch = getopt(argc, argv, "hvVRS:D:A:M:I:")) != -1) {
 		switch (ch) {
+		case 'R':
+			readopt = false;
+			break;
+		case 'A':
+			if (retention_parse_age(optarg, &retention.max_age) == -1) {
+				log_warn("-A %s: not an age (90, 30s, 15m, 12h, 30d, 2w)", optarg);
+				return 2;
+			}
+			break;
+		case 'M':
+			if (retention_parse_size(optarg, &retention.max_bytes) == -1) {
+				log_warn("-M %s: not a size (4096, 512K, 100M, 2G)", optarg);
+				return 2;
+			}
+			break;
+		case 'I':
+			if (retention_parse_age(optarg, &retention.interval) == -1 ||
+			    retention.interval <= 0) {
+				log_warn("-I %s: not an interval in seconds", optarg);
+				return 2;
+			}
+			break;
 		case 'S':
 			snprintf(socket_path, sizeof socket_path, "%s", optarg);
 			break;
@@ -154,13 +192,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	model_init(st);
-	/* Until re-adoption exists, what a previous daemon held is lost. */
-	if ((lost = store_mark_live_lost(st, model_now())) > 0)
-		log_info("%d target(s) of a previous run marked lost", lost);
-	if (lost == -1 || store_commit(st) == -1) {
-		log_warn("database: %s", store_errmsg(st));
-		goto out_store;
-	}
 	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
 		goto out_store;
@@ -170,16 +201,29 @@ main(int argc, char **argv)
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) == -1 ||
 	    evsignal_add(ev_int, NULL) == -1 || engine_init(base) == -1)
 		goto out_base;
+	/* What a previous run left live: the same processes are traced again,
+	 * the others marked lost. Committed before anyone can ask. */
+	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
+		log_warn("database: %s", store_errmsg(st));
+		goto out_control;
+	}
+	if (adopted.adopted + adopted.lost > 0)
+		log_info("previous run: %d target(s) re-adopted, %d lost",
+		    adopted.adopted, adopted.lost);
+	if (retention_start(base, st, &retention) == -1)
+		goto out_control;
 	if (control_init(base, st, socket_path, err, sizeof err) == -1) {
 		log_warn("%s", err);
 		goto out_control;
 	}
+	model_set_event_hook(control_publish);
 	log_info("listening on %s, database %s", socket_path, db_path);
 	if (event_base_dispatch(base) == -1)
 		log_warn("event loop failed");
 	else
 		status = 0;
 out_control:
+	retention_stop();
 	control_close();
 	engine_free();
 out_base:

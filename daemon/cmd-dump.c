@@ -1,0 +1,189 @@
+/*
+ * .dump [/o] FILE: an ELF core file of a process, which keeps running.
+ * dump [/c] [kill | detach | abandon | none]: triage of a process and the
+ * targets gathered from it (stacks to the events and a text file beside
+ * the database, cores with /c), then the action.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "triage.h"
+
+struct dump_req {
+	struct cmd_ctx *ctx;
+	char path[PATH_MAX];
+	int fd;
+};
+
+/* Runs as the client, for the file system: a client's core goes where
+ * the client may write, owned by it (DESIGN §6). */
+struct fs_ids {
+	bool switched;
+	uid_t uid;
+	gid_t gid;
+};
+
+static void
+fs_as_client(const struct cmd_ctx *ctx, struct fs_ids *saved)
+{
+	saved->switched = geteuid() == 0 && ctx->peer_uid != 0;
+	if (saved->switched) {
+		saved->gid = (gid_t)setfsgid(ctx->peer_gid);
+		saved->uid = (uid_t)setfsuid(ctx->peer_uid);
+	}
+}
+
+static void
+fs_restore(const struct fs_ids *saved)
+{
+	if (saved->switched) {
+		setfsuid(saved->uid);
+		setfsgid(saved->gid);
+	}
+}
+
+static void
+dump_paused(struct target *t, enum target_state state, void *arg)
+{
+	struct dump_req *req = arg;
+	struct cmd_ctx *ctx = req->ctx;
+	struct fs_ids ids;
+	char err[512];
+	int rc, nthreads;
+
+	if (state != TS_STOPPED) {
+		snprintf(err, sizeof err, "process %d ended before it could be dumped",
+		    (int)t->pid);
+		rc = -1;
+	} else {
+		rc = triage_core(t, req->fd, err, sizeof err);
+		nthreads = t->nthreads;
+		engine_unpause(t);
+	}
+	if (close(req->fd) == -1 && rc == 0) {
+		snprintf(err, sizeof err, "%s: %s", req->path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == -1) {
+		fs_as_client(ctx, &ids);
+		unlink(req->path);
+		fs_restore(&ids);
+		cmd_error(ctx, CMD_FAILED, "%s", err);
+	} else {
+		cmd_print(ctx, "Core file written: %s (%d threads)", req->path, nthreads);
+		cmd_set_data(ctx, json_pack("{s:i, s:i, s:s, s:i}", "ordinal", t->ordinal,
+		    "pid", (int)t->pid, "file", req->path, "threads", nthreads));
+	}
+	free(req);
+	cmd_complete(ctx, rc == -1 ? CMD_FAILED : CMD_DONE);
+}
+
+static enum cmd_result
+cmd_dotdump_exec(struct cmd_ctx *ctx)
+{
+	const struct command *cmd = ctx->cmd;
+	bool overwrite = false;
+	const char *file;
+	struct dump_req *req;
+	struct fs_ids ids;
+	int n;
+
+	/* An option alone ("/o") is not a file name. */
+	if (cmd->argc == 2 && strcmp(cmd->argv[0], "/o") == 0)
+		overwrite = true;
+	else if (cmd->argc != 1 || strcmp(cmd->argv[0], "/o") == 0)
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+	file = cmd->argv[cmd->argc - 1];
+	if (file[0] == '\0')
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+	if ((req = calloc(1, sizeof *req)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "out of memory");
+	req->ctx = ctx;
+	if (file[0] == '/' || ctx->cwd == NULL)
+		n = snprintf(req->path, sizeof req->path, "%s", file);
+	else
+		n = snprintf(req->path, sizeof req->path, "%s/%s", ctx->cwd, file);
+	if (n < 0 || (size_t)n >= sizeof req->path) {
+		free(req);
+		return cmd_error(ctx, CMD_FAILED, "%s: file name too long", file);
+	}
+	fs_as_client(ctx, &ids);
+	req->fd = open(req->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (overwrite ? O_TRUNC : O_EXCL), 0600);
+	n = errno;
+	fs_restore(&ids);
+	if (req->fd == -1) {
+		free(req);
+		if (n == EEXIST)
+			return cmd_error(ctx, CMD_FAILED,
+			    "%s exists: .dump /o %s overwrites it", file, file);
+		return cmd_error(ctx, CMD_FAILED, "%s: %s", file, strerror(n));
+	}
+	if (engine_pause(ctx->target, dump_paused, req) == -1) {
+		close(req->fd);
+		fs_as_client(ctx, &ids);
+		unlink(req->path);
+		fs_restore(&ids);
+		free(req);
+		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
+		    ctx->target->ordinal);
+	}
+	return CMD_WAIT;
+}
+
+static void
+triage_cmd_done(const struct triage_report *r, void *arg)
+{
+	struct cmd_ctx *ctx = arg;
+	size_t len = strlen(r->text);
+
+	/* cmd_print adds the newline. */
+	if (len > 0 && r->text[len - 1] == '\n')
+		len--;
+	cmd_print(ctx, "%.*s", (int)len, r->text);
+	cmd_set_data(ctx, json_deep_copy(r->data));
+	if (!r->ok)
+		cmd_error(ctx, CMD_FAILED, "%s", r->error);
+	cmd_complete(ctx, r->ok ? CMD_DONE : CMD_FAILED);
+}
+
+static enum cmd_result
+cmd_dump_exec(struct cmd_ctx *ctx)
+{
+	struct triage_opts opts = { .reason = "command" };
+	char err[512];
+	int i, then;
+
+	for (i = 0; i < ctx->cmd->argc; i++) {
+		const char *a = ctx->cmd->argv[i];
+
+		if (strcmp(a, "/c") == 0)
+			opts.core = true;
+		else if (i == ctx->cmd->argc - 1 && (then = triage_then_parse(a)) != -1)
+			opts.then = (enum triage_then)then;
+		else
+			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+	}
+	if (triage_dump(ctx->target, &opts, triage_cmd_done, ctx, err, sizeof err) == -1)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	return CMD_WAIT;
+}
+
+const struct cmd_entry cmd_dotdump_entry = {
+	.name = ".dump", .usage = ".dump [/o] FILE",
+	.min_args = 1, .max_args = 2, .prefix = PREFIX_TARGET,
+	.exec = cmd_dotdump_exec,
+};
+
+const struct cmd_entry cmd_dump_entry = {
+	.name = "dump", .usage = "dump [/c] [kill | detach | abandon | none]",
+	.min_args = 0, .max_args = 2, .prefix = PREFIX_TARGET,
+	.exec = cmd_dump_exec,
+};

@@ -1,0 +1,307 @@
+/*
+ * history: every target that ever joined the session, live or not, with its
+ * fate and times; and the options history shares with events (see
+ * cmd-history.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd-history.h"
+#include "retention.h"
+#include "signals.h"
+#include "store.h"
+#include "store-history.h"
+
+void
+cmd_format_time(double at, char *buf, size_t len)
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* SINCE / UNTIL (cmd-history.h). 0, or -1. */
+static int
+parse_time(const char *text, double *out)
+{
+	static const char *const formats[] = {
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+		"%Y-%m-%d %H:%M", "%Y-%m-%d", "%H:%M:%S", "%H:%M",
+	};
+	struct tm tm, today;
+	time_t now = time(NULL);
+	double age;
+	char *end;
+	size_t i;
+
+	if (text[0] == '@') {
+		errno = 0;
+		*out = strtod(text + 1, &end);
+		return errno == 0 && end != text + 1 && *end == '\0' && *out > 0 ? 0 : -1;
+	}
+	if (retention_parse_age(text, &age) == 0) {
+		*out = (double)now - age;
+		return 0;
+	}
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		memset(&tm, 0, sizeof tm);
+		end = strptime(text, formats[i], &tm);
+		if (end == NULL || *end != '\0')
+			continue;
+		if (formats[i][1] == 'H') {	/* a time of today */
+			localtime_r(&now, &today);
+			tm.tm_year = today.tm_year;
+			tm.tm_mon = today.tm_mon;
+			tm.tm_mday = today.tm_mday;
+		}
+		tm.tm_isdst = -1;
+		if ((*out = (double)mktime(&tm)) <= 0)
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/* "a,b,c" as a JSON array of words; NULL when a word is not [a-z-]+. */
+static char *
+parse_words(const char *text)
+{
+	json_t *list = json_array();
+	const char *p = text, *end;
+	char word[32], *out = NULL;
+	size_t len;
+
+	while (list != NULL) {
+		end = strchrnul(p, ',');
+		len = (size_t)(end - p);
+		if (len == 0 || len >= sizeof word ||
+		    strspn(p, "abcdefghijklmnopqrstuvwxyz-_") < len)
+			break;
+		memcpy(word, p, len);
+		word[len] = '\0';
+		json_array_append_new(list, json_string(word));
+		if (*end == '\0') {
+			out = json_dumps(list, JSON_COMPACT);
+			break;
+		}
+		p = end + 1;
+	}
+	json_decref(list);
+	return out;
+}
+
+/* A process identifier as -p takes it, into o; 0 or -1 (error set). */
+static int
+parse_process(struct cmd_ctx *ctx, const struct procid *id, struct look_opts *o)
+{
+	const struct session *s = ctx->session;
+	int ordinal;
+
+	switch (id->kind) {
+	case PROCID_NONE:
+	case PROCID_ALL:
+		return 0;
+	case PROCID_PID:
+		o->pid = (int)id->value;
+		return 0;
+	case PROCID_ORDINAL:
+		if (s == NULL || id->value >= s->next_ordinal) {
+			cmd_error(ctx, CMD_FAILED, "no such process: |%ld", id->value);
+			return -1;
+		}
+		o->ordinal = (int)id->value;
+		return 0;
+	case PROCID_CURRENT:
+	case PROCID_EVENT:
+		ordinal = s == NULL ? -1 : id->kind == PROCID_CURRENT ? s->current : s->event;
+		if (ordinal < 0) {
+			cmd_error(ctx, CMD_FAILED, "no %s process in session %s",
+			    id->kind == PROCID_CURRENT ? "current" : "event",
+			    ctx->session_name);
+			return -1;
+		}
+		o->ordinal = ordinal;
+		return 0;
+	}
+	return 0;
+}
+
+static long
+parse_count(const char *text)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v <= 0 || v > 100000000)
+		return -1;
+	return v;
+}
+
+enum cmd_result
+cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
+    struct look_opts *o)
+{
+	const struct command *cmd = ctx->cmd;
+	struct procid id;
+	const char *err, *arg, *opt;
+	char *end, buf[48];
+	long v;
+	int i, n;
+
+	*o = (struct look_opts){ .ordinal = -1, .pid = -1, .limit = default_limit };
+	if (parse_process(ctx, &cmd->prefix, o) == -1)
+		return CMD_FAILED;
+	for (i = 0; i < cmd->argc; i++) {
+		opt = cmd->argv[i];
+		if (opt[0] != '-' || opt[1] == '\0' || opt[2] != '\0' ||
+		    strchr(events ? "pPksua" : "pPSs", opt[1]) == NULL) {
+			if (opt[0] == '-' || i != cmd->argc - 1 ||
+			    (v = parse_count(opt)) == -1)
+				goto usage;
+			o->limit = v;
+			continue;
+		}
+		if (++i == cmd->argc)
+			goto usage;
+		arg = cmd->argv[i];
+		switch (opt[1]) {
+		case 'p':
+			if (arg[0] != '|') {
+				snprintf(buf, sizeof buf, "|%s", arg);
+				arg = buf;
+			}
+			if ((n = procid_parse(arg, &id, &err)) == -1)
+				return cmd_error(ctx, CMD_USAGE, "-p %s: %s", cmd->argv[i], err);
+			if (arg[n] != '\0' || id.kind == PROCID_ALL)
+				return cmd_error(ctx, CMD_USAGE, "-p %s: not one process",
+				    cmd->argv[i]);
+			if (parse_process(ctx, &id, o) == -1)
+				return CMD_FAILED;
+			break;
+		case 'P':
+			errno = 0;
+			v = strtol(arg, &end, 10);
+			if (errno != 0 || *end != '\0' || v <= 0 || v > 1L << 30)
+				return cmd_error(ctx, CMD_USAGE, "-P %s: not a pid", arg);
+			o->pid = (int)v;
+			break;
+		case 'k':
+		case 'S':
+			free(o->words);
+			if ((o->words = parse_words(arg)) == NULL)
+				return cmd_error(ctx, CMD_USAGE, "-%c %s: not a list of %s"
+				    " (word,word...)", opt[1], arg,
+				    opt[1] == 'k' ? "event kinds" : "states");
+			break;
+		case 's':
+		case 'u':
+			if (parse_time(arg, opt[1] == 's' ? &o->since : &o->until) == -1)
+				return cmd_error(ctx, CMD_USAGE, "-%c %s: not a time (an age"
+				    " such as 90, 15m, 2h, 3d; @EPOCH; YYYY-MM-DD[ HH:MM[:SS]];"
+				    " HH:MM[:SS])", opt[1], arg);
+			break;
+		case 'a':
+			errno = 0;
+			o->after_id = strtoll(arg, &end, 10);
+			if (errno != 0 || *end != '\0' || o->after_id < 0)
+				return cmd_error(ctx, CMD_USAGE, "-a %s: not an event id", arg);
+			break;
+		}
+	}
+	return CMD_DONE;
+usage:
+	return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+}
+
+void
+cmd_look_free(struct look_opts *o)
+{
+	free(o->words);
+	o->words = NULL;
+}
+
+/* How a target ended (or that it has not): "exited 0", "exited on SIGSEGV". */
+static void
+fate(json_t *t, char *buf, size_t len)
+{
+	const char *state = json_string_value(json_object_get(t, "state"));
+	json_t *code = json_object_get(t, "exit_code");
+	json_t *sig = json_object_get(t, "exit_signal");
+	char name[16];
+
+	if (json_is_integer(code))
+		snprintf(buf, len, "%s %lld", state, (long long)json_integer_value(code));
+	else if (json_is_integer(sig) && strcmp(state, "killed") != 0)
+		snprintf(buf, len, "%s on %s", state,
+		    signal_name((int)json_integer_value(sig), name, sizeof name));
+	else
+		snprintf(buf, len, "%s", state);
+}
+
+static enum cmd_result
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	struct history_filter f;
+	struct look_opts o;
+	json_t *targets, *t, *parent;
+	char joined[32], ended[32], how[16], parent_text[16];
+	size_t i;
+
+	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
+		cmd_look_free(&o);
+		return CMD_FAILED;
+	}
+	f = (struct history_filter){ .ordinal = o.ordinal, .pid = o.pid,
+	    .states = o.words, .since = o.since, .limit = (int)o.limit };
+	targets = ctx->session == NULL ? json_array() :
+	    store_history(model_store(), ctx->session->id, &f);
+	cmd_look_free(&o);
+	if (targets == NULL)
+		return cmd_error(ctx, CMD_FAILED, "database: %s",
+		    store_errmsg(model_store()));
+	if (json_array_size(targets) > 0)
+		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %s", "ORD",
+		    "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "NAME");
+	json_array_foreach(targets, i, t) {
+		char fate_text[48];
+
+		cmd_format_time(json_real_value(json_object_get(t, "joined_at")),
+		    joined, sizeof joined);
+		if (json_is_real(json_object_get(t, "ended_at")))
+			cmd_format_time(json_real_value(json_object_get(t, "ended_at")),
+			    ended, sizeof ended);
+		else
+			snprintf(ended, sizeof ended, "-");
+		parent = json_object_get(t, "parent");
+		if (json_is_integer(parent))
+			snprintf(parent_text, sizeof parent_text, "%lld",
+			    (long long)json_integer_value(parent));
+		else
+			snprintf(parent_text, sizeof parent_text, "-");
+		snprintf(how, sizeof how, "%s", json_string_value(json_object_get(t, "how")));
+		fate(t, fate_text, sizeof fate_text);
+		cmd_print(ctx, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %s",
+		    (long long)json_integer_value(json_object_get(t, "ordinal")),
+		    (long long)json_integer_value(json_object_get(t, "pid")),
+		    how, parent_text, joined, ended, fate_text,
+		    json_is_string(json_object_get(t, "name")) ?
+		    json_string_value(json_object_get(t, "name")) : "?");
+	}
+	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
+	    "targets", targets));
+	return CMD_DONE;
+}
+
+const struct cmd_entry cmd_history_entry = {
+	.name = "history",
+	.usage = "history [-p PROC] [-P PID] [-S STATE,...] [-s SINCE] [COUNT]",
+	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.exec = cmd_history_exec,
+};

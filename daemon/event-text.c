@@ -1,0 +1,27 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "event-text.h"
+
+void
+event_text(const json_t *ev, char *buf, size_t len)
+{
+	const json_t *ord = json_object_get(ev, "ordinal");
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	char when[32], ordinal[24], *detail;
+	time_t at = (time_t)json_number_value(json_object_get(ev, "at"));
+	struct tm tm;
+
+	localtime_r(&at, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	if (json_is_integer(ord))
+		snprintf(ordinal, sizeof ordinal, "|%lld", (long long)json_integer_value(ord));
+	else
+		snprintf(ordinal, sizeof ordinal, "-");
+	detail = json_dumps(json_object_get(ev, "detail"), JSON_COMPACT | JSON_ENCODE_ANY);
+	snprintf(buf, len, "%s  %-5s %-8s %s", when, ordinal, kind != NULL ? kind : "?",
+	    detail != NULL && json_object_get(ev, "detail") != NULL &&
+	    !json_is_null(json_object_get(ev, "detail")) ? detail : "");
+	free(detail);
+}

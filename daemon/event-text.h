@@ -1,0 +1,12 @@
+/* One debug event as a person reads it, in `events` and `events -f`. */
+#ifndef TETHER_EVENT_TEXT_H
+#define TETHER_EVENT_TEXT_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+/* ev: {"at", "ordinal", "kind", "detail"} as store_events_list gives it.
+ * "2026-11-26 06:21:55  |0    signal   {"signal":11,...}" */
+void event_text(const json_t *ev, char *buf, size_t len);
+
+#endif

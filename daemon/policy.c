@@ -1,0 +1,498 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "engine.h"
+#include "log.h"
+#include "policy.h"
+#include "procfs.h"
+#include "triage-hook.h"
+
+static const struct config *policies;
+static struct event_base *policy_base;
+
+/* ------------------------------------------------------------- matching */
+
+/* What the policies may ask about a process, read once and only if asked. */
+struct pinfo {
+	pid_t pid;
+	uid_t uid;
+	bool stat_read, exe_read, cmdline_read, pcomm_read;
+	int descendant;		/* -1: not worked out yet */
+	char comm[64];
+	pid_t ppid;
+	char *exe;
+	char *cmdline;
+	char pcomm[64];
+};
+
+/* comm and ppid from /proc/PID/stat. 0 or -1. */
+static int
+read_stat(pid_t pid, char *comm, size_t commlen, pid_t *ppid)
+{
+	char path[64], buf[1024], *lp, *rp;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the name may hold spaces and parentheses: up to the last ')' */
+	if ((lp = strchr(buf, '(')) == NULL || (rp = strrchr(buf, ')')) == NULL ||
+	    rp < lp)
+		return -1;
+	snprintf(comm, commlen, "%.*s", (int)(rp - lp - 1), lp + 1);
+	if (sscanf(rp + 1, " %*c %d", ppid) != 1)
+		return -1;
+	return 0;
+}
+
+static bool
+pi_stat(struct pinfo *pi)
+{
+	if (!pi->stat_read) {
+		pi->stat_read = true;
+		if (read_stat(pi->pid, pi->comm, sizeof pi->comm, &pi->ppid) == -1) {
+			pi->comm[0] = '\0';
+			pi->ppid = 0;
+			return false;
+		}
+	}
+	return pi->ppid != 0 || pi->comm[0] != '\0';
+}
+
+static const char *
+pi_exe(struct pinfo *pi)
+{
+	if (!pi->exe_read) {
+		pi->exe_read = true;
+		pi->exe = procfs_exe(pi->pid);
+	}
+	return pi->exe;
+}
+
+static const char *
+pi_cmdline(struct pinfo *pi)
+{
+	if (!pi->cmdline_read) {
+		pi->cmdline_read = true;
+		pi->cmdline = procfs_cmdline(pi->pid);
+	}
+	return pi->cmdline;
+}
+
+static const char *
+pi_pcomm(struct pinfo *pi)
+{
+	pid_t pp;
+
+	if (!pi->pcomm_read) {
+		pi->pcomm_read = true;
+		if (!pi_stat(pi) || pi->ppid <= 0 ||
+		    read_stat(pi->ppid, pi->pcomm, sizeof pi->pcomm, &pp) == -1)
+			pi->pcomm[0] = '\0';
+	}
+	return pi->pcomm[0] != '\0' ? pi->pcomm : NULL;
+}
+
+/* Whether an ancestor of the process is a live target. */
+static bool
+pi_descendant(struct pinfo *pi)
+{
+	char comm[64];
+	pid_t p, next;
+	int depth;
+
+	if (pi->descendant == -1) {
+		pi->descendant = 0;
+		if (pi_stat(pi))
+			for (p = pi->ppid, depth = 0; p > 1 && depth < 256; p = next, depth++) {
+				if (target_by_pid(p) != NULL) {
+					pi->descendant = 1;
+					break;
+				}
+				if (read_stat(p, comm, sizeof comm, &next) == -1)
+					break;
+			}
+	}
+	return pi->descendant == 1;
+}
+
+static bool
+glob_ok(const char *pattern, const char *s)
+{
+	return s != NULL && fnmatch(pattern, s, 0) == 0;
+}
+
+/* Every criterion the policy gives must hold. */
+static bool
+policy_matches(const struct policy *pol, struct pinfo *pi)
+{
+	if (pol->has_uid && pi->uid != pol->uid)
+		return false;
+	if (pol->comm != NULL && (!pi_stat(pi) || !glob_ok(pol->comm, pi->comm)))
+		return false;
+	if (pol->exe != NULL && !glob_ok(pol->exe, pi_exe(pi)))
+		return false;
+	if (pol->cmdline != NULL && !glob_ok(pol->cmdline, pi_cmdline(pi)))
+		return false;
+	if (pol->parent != NULL && !glob_ok(pol->parent, pi_pcomm(pi)))
+		return false;
+	if (pol->descendant && !pi_descendant(pi))
+		return false;
+	return true;
+}
+
+int
+policy_consider(pid_t pid)
+{
+	struct pinfo pi = { .pid = pid, .descendant = -1 };
+	struct proc_status ps;
+	const struct policy *pol;
+	struct session *s;
+	struct target *t;
+	char err[256];
+	int attached = 0;
+
+	if (policies == NULL || policies->npolicies == 0 || pid == getpid() ||
+	    target_by_pid(pid) != NULL)
+		return 0;
+	if (procfs_status(pid, &ps) == -1 || ps.tgid != pid || ps.tracer != 0)
+		return 0;
+	/* A daemon that is not root takes only its user's processes. */
+	if (geteuid() != 0 && ps.uid != getuid())
+		return 0;
+	pi.uid = ps.uid;
+	TAILQ_FOREACH(pol, &policies->policies, entry) {
+		if (!policy_matches(pol, &pi))
+			continue;
+		if (pol->ignore) {
+			log_debug("pid %d: ignored by policy %s", (int)pid, pol->name);
+			break;
+		}
+		if ((s = session_ensure(pol->opts.session)) == NULL)
+			break;
+		t = engine_attach(s, pid, geteuid() == 0 ? 0 : getuid(), err, sizeof err);
+		if (t == NULL) {
+			/* gone already, or someone else's: not worth a warning */
+			log_debug("policy %s: pid %d: %s", pol->name, (int)pid, err);
+			break;
+		}
+		log_info("policy %s: attached pid %d (%s) into session %s as |%d",
+		    pol->name, (int)pid, t->exe, s->name, t->ordinal);
+		policy_govern(t, "policy", pol->name, &pol->opts);
+		attached = 1;
+		break;
+	}
+	free(pi.exe);
+	free(pi.cmdline);
+	return attached;
+}
+
+/* --------------------------------------------------------- the limits */
+
+/* A target with limits: found again by id (its pid could be reused). */
+struct gov {
+	int64_t target_id;
+	pid_t pid;
+	char *origin;		/* "policy NAME", "target NAME" */
+	struct limits limits;
+	struct event *timeout_ev;
+	struct event *break_ev;
+	UT_hash_handle hh;
+};
+static struct gov *govs;
+
+static struct gov *
+gov_find(int64_t id)
+{
+	struct gov *g;
+
+	HASH_FIND(hh, govs, &id, sizeof id, g);
+	return g;
+}
+
+static void
+gov_free(struct gov *g)
+{
+	HASH_DELETE(hh, govs, g);
+	if (g->timeout_ev != NULL)
+		event_free(g->timeout_ev);
+	if (g->break_ev != NULL)
+		event_free(g->break_ev);
+	free(g->origin);
+	free(g);
+}
+
+static struct timeval
+seconds_tv(double secs)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+static struct target *
+gov_target(const struct gov *g)
+{
+	struct target *t = target_by_pid(g->pid);
+
+	return t != NULL && t->id == g->target_id ? t : NULL;
+}
+
+/* Held: stopped by the daemon (a break), with no operation going on. */
+static bool
+target_held(const struct target *t)
+{
+	const struct thread *th;
+
+	if (t->op != NULL || !t->held)
+		return false;
+	TAILQ_FOREACH(th, &t->threads, entry)
+		if (th->outstanding)
+			return true;
+	return false;
+}
+
+static void
+action_done(struct target *t, enum target_state state, void *arg)
+{
+	(void)arg;
+	log_info("|%d of session %s (pid %d): %s after its time limit",
+	    t->ordinal, t->session->name, (int)t->pid, target_state_name(state));
+}
+
+/*
+ * Records the limit's event, then acts. The gov may be freed by the action
+ * (the target ends inside engine_kill etc.): nothing touches it after.
+ */
+static void
+limit_act(struct gov *g, struct target *t, const char *limit, double after,
+    enum limit_action action)
+{
+	const char *reason = strcmp(limit, "timeout") == 0 ? "timeout" : "break_timeout";
+	char detail[512];
+	int rc = 0;
+
+	snprintf(detail, sizeof detail,
+	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s\",\"by\":\"%s\"}",
+	    limit, after, limit_action_name(action), g->origin);
+	log_info("|%d of session %s (pid %d): %s of %gs is over: %s", t->ordinal,
+	    t->session->name, (int)t->pid, limit, after, limit_action_name(action));
+	target_event(t, "timeout", detail);
+	switch (action) {
+	case LIMIT_NONE:
+		break;
+	case LIMIT_KILL:
+		rc = engine_kill(t, false, action_done, NULL);
+		break;
+	case LIMIT_DETACH:
+		rc = engine_detach(t, false, action_done, NULL);
+		break;
+	case LIMIT_ABANDON:
+		rc = engine_abandon(t, false, action_done, NULL);
+		break;
+	case LIMIT_BREAK:
+		rc = engine_hold(t, NULL, NULL);
+		break;
+	case LIMIT_DUMP:
+	case LIMIT_DUMP_KILL:
+	case LIMIT_DUMP_DETACH:
+	case LIMIT_DUMP_ABANDON:
+		if (triage_hook_dump(t, reason, action, detail, sizeof detail) == -1)
+			log_warn("|%d of session %s: dump: %s", t->ordinal,
+			    t->session->name, detail);
+		break;
+	}
+	if (rc == -1)
+		log_warn("|%d of session %s: %s: %s", t->ordinal, t->session->name,
+		    limit_action_name(action), strerror(errno));
+}
+
+static void
+on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct gov *g = arg;
+	struct target *t;
+
+	(void)fd;
+	(void)what;
+	if ((t = gov_target(g)) == NULL) {
+		gov_free(g);
+		return;
+	}
+	limit_act(g, t, "timeout", g->limits.timeout, g->limits.timeout_action);
+}
+
+static void
+on_break_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct gov *g = arg;
+	struct target *t;
+
+	(void)fd;
+	(void)what;
+	if ((t = gov_target(g)) == NULL) {
+		gov_free(g);
+		return;
+	}
+	/* handled in time: the target runs again */
+	if (!target_held(t))
+		return;
+	limit_act(g, t, "on_break_timeout", g->limits.break_timeout,
+	    g->limits.break_action);
+}
+
+static void
+gov_add(struct target *t, const char *origin, const struct limits *l)
+{
+	struct gov *g;
+	struct timeval tv;
+
+	if (l->timeout <= 0 && l->break_timeout <= 0)
+		return;
+	if ((g = calloc(1, sizeof *g)) == NULL || (g->origin = strdup(origin)) == NULL) {
+		log_warn("out of memory");
+		abort();
+	}
+	g->target_id = t->id;
+	g->pid = t->pid;
+	g->limits = *l;
+	HASH_ADD(hh, govs, target_id, sizeof g->target_id, g);
+	if (l->timeout > 0) {
+		g->timeout_ev = evtimer_new(policy_base, on_timeout, g);
+		tv = seconds_tv(l->timeout);
+		if (g->timeout_ev == NULL || evtimer_add(g->timeout_ev, &tv) == -1)
+			log_warn("|%d: cannot arm its timeout", t->ordinal);
+	}
+	if (l->break_timeout > 0)
+		g->break_ev = evtimer_new(policy_base, on_break_timeout, g);
+}
+
+bool
+policy_is_break(const char *kind, const char *detail)
+{
+	/* engine.c: a signal whose filter says break holds the target */
+	return strcmp(kind, "signal") == 0 && detail != NULL &&
+	    strstr(detail, "\"action\":\"break\"") != NULL;
+}
+
+/* Children inherit the limits of the target they come from; a break
+ * starts the clock of on_break_timeout. */
+static void
+on_target_event(struct target *t, const char *kind, const char *detail)
+{
+	struct gov *g;
+	struct timeval tv;
+
+	if (govs == NULL)
+		return;
+	if (t->how == HOW_CHILD && strcmp(kind, "child") == 0) {
+		if (t->parent_id != 0 && (g = gov_find(t->parent_id)) != NULL)
+			gov_add(t, g->origin, &g->limits);
+		return;
+	}
+	if (policy_is_break(kind, detail) && (g = gov_find(t->id)) != NULL &&
+	    g->break_ev != NULL) {
+		tv = seconds_tv(g->limits.break_timeout);
+		if (evtimer_add(g->break_ev, &tv) == -1)
+			log_warn("|%d: cannot arm its on_break_timeout", t->ordinal);
+	}
+}
+
+static void
+on_target_end(struct target *t, enum target_state state, int exit_code,
+    int exit_signal)
+{
+	struct gov *g;
+
+	(void)state;
+	(void)exit_code;
+	(void)exit_signal;
+	if (govs != NULL && (g = gov_find(t->id)) != NULL)
+		gov_free(g);
+}
+
+void
+policy_govern(struct target *t, const char *origin_kind, const char *origin_name,
+    const struct run_opts *o)
+{
+	char origin[160], detail[256];
+
+	snprintf(origin, sizeof origin, "%s %s", origin_kind, origin_name);
+	snprintf(detail, sizeof detail, "{\"%s\":\"%s\"}", origin_kind, origin_name);
+	target_event(t, strcmp(origin_kind, "target") == 0 ? "launch" : "policy",
+	    detail);
+	if (o->childdbg && !t->childdbg)
+		target_set_childdbg(t, true);
+	gov_add(t, origin, &o->limits);
+}
+
+/* ----------------------------------------------------------- the set */
+
+static void
+apply_session(const struct run_opts *o)
+{
+	struct session *s;
+	int sig;
+
+	for (sig = 1; sig <= SIGNAL_MAX; sig++)
+		if (o->sig_set[sig])
+			break;
+	if (sig > SIGNAL_MAX && o->allstop == -1)
+		return;
+	if ((s = session_ensure(o->session)) == NULL)
+		return;
+	for (sig = 1; sig <= SIGNAL_MAX; sig++)
+		if (o->sig_set[sig] && session_set_sigaction(s, sig, o->sigact[sig]) == -1)
+			log_warn("session %s: cannot set the filter of signal %d",
+			    s->name, sig);
+	if (o->allstop != -1 && session_set_allstop(s, o->allstop != 0) == -1)
+		log_warn("session %s: cannot set allstop", s->name);
+}
+
+void
+policy_init(struct event_base *base)
+{
+	policy_base = base;
+	model_observe_events(on_target_event);
+	model_observe_end(on_target_end);
+}
+
+void
+policy_set(const struct config *cfg)
+{
+	const struct policy *pol;
+	const struct launch_spec *ls;
+
+	policies = cfg;
+	TAILQ_FOREACH(pol, &cfg->policies, entry)
+		if (!pol->ignore)
+			apply_session(&pol->opts);
+	TAILQ_FOREACH(ls, &cfg->targets, entry)
+		apply_session(&ls->opts);
+}
+
+void
+policy_free(void)
+{
+	struct gov *g, *tmp;
+
+	HASH_ITER(hh, govs, g, tmp)
+		gov_free(g);
+	policies = NULL;
+}

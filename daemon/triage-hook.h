@@ -1,0 +1,19 @@
+/*
+ * The dump actions of the hang and crash limits (tether.conf: timeout =
+ * 30m dump+kill): the triage of issue 7 (stacks, core files, then the
+ * action), through one seam. -1 with a message in err when it cannot start.
+ */
+#ifndef TETHER_TRIAGE_HOOK_H
+#define TETHER_TRIAGE_HOOK_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct target;
+
+/* reason: "timeout" or "break_timeout"; action: one of the LIMIT_DUMP*. */
+int triage_hook_dump(struct target *t, const char *reason,
+    enum limit_action action, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,509 @@
+/*
+ * Triage: stacks and cores of paused targets, and `dump`, which pauses a
+ * target and its gathered children one and all, walks them, writes what it
+ * found (events, a text file, cores), resumes them as they were, and then
+ * performs the next action on each.
+ *
+ * Targets are named by (session, ordinal, pid) between steps, never kept
+ * as pointers: any of them may end while another is being waited for.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "coredump.h"
+#include "engine.h"
+#include "log.h"
+#include "stack.h"
+#include "triage.h"
+
+struct thread *
+triage_current_thread(const struct target *t)
+{
+	struct thread *th, *leader = NULL;
+
+	TAILQ_FOREACH(th, &t->threads, entry) {
+		if (th->outstanding)
+			return th;
+		if (th->tid == t->pid)
+			leader = th;
+	}
+	return leader != NULL ? leader : TAILQ_FIRST(&t->threads);
+}
+
+json_t *
+triage_walk(const struct target *t, bool current_only)
+{
+	struct thread *th, *cur = triage_current_thread(t);
+	pid_t *tids;
+	size_t n = 0;
+	json_t *walk;
+
+	if ((tids = calloc((size_t)t->nthreads + 1, sizeof *tids)) == NULL)
+		return NULL;
+	if (current_only) {
+		if (cur != NULL)
+			tids[n++] = cur->tid;
+	} else {
+		TAILQ_FOREACH(th, &t->threads, entry)
+			if (n < (size_t)t->nthreads + 1)
+				tids[n++] = th->tid;
+	}
+	walk = stack_walk(t->pid, tids, n);
+	free(tids);
+	json_object_set_new(walk, "ordinal", json_integer(t->ordinal));
+	return walk;
+}
+
+int
+triage_core(const struct target *t, int fd, char *err, size_t errlen)
+{
+	struct thread *th, *cur = triage_current_thread(t);
+	struct coredump_thread *v;
+	size_t n = 0;
+	int rc;
+
+	if ((v = calloc((size_t)t->nthreads + 1, sizeof *v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The current thread first: gdb shows it as thread 1. */
+	if (cur != NULL)
+		v[n++] = (struct coredump_thread){ cur->tid,
+		    cur->stop == STOP_SIGNAL ? cur->pending_sig : 0 };
+	TAILQ_FOREACH(th, &t->threads, entry)
+		if (th != cur && n < (size_t)t->nthreads + 1)
+			v[n++] = (struct coredump_thread){ th->tid,
+			    th->stop == STOP_SIGNAL ? th->pending_sig : 0 };
+	rc = coredump_write_fd(t->pid, v, n, fd, err, errlen);
+	free(v);
+	return rc;
+}
+
+static const char *const then_names[] = {
+	[TRIAGE_THEN_NONE] = "none", [TRIAGE_THEN_KILL] = "kill",
+	[TRIAGE_THEN_DETACH] = "detach", [TRIAGE_THEN_ABANDON] = "abandon",
+};
+
+const char *
+triage_then_name(enum triage_then then)
+{
+	return then_names[then];
+}
+
+int
+triage_then_parse(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof then_names / sizeof then_names[0]; i++)
+		if (strcmp(then_names[i], word) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+triage_dir(char *buf, size_t len)
+{
+	char copy[PATH_MAX];
+
+	if (cmd_env.database == NULL || strchr(cmd_env.database, '/') == NULL) {
+		snprintf(buf, len, "triage");
+		return;
+	}
+	snprintf(copy, sizeof copy, "%s", cmd_env.database);
+	snprintf(buf, len, "%s/triage", dirname(copy));
+}
+
+/* ------------------------------------------------------------ dump */
+
+struct triage;
+
+struct triage_item {
+	struct triage *tr;
+	int ordinal;
+	pid_t pid;
+	json_t *proc;		/* its element of data.processes */
+	char *text;		/* its part of the text: status line, stacks */
+};
+
+struct triage {
+	struct session *s;
+	enum triage_then then;
+	bool core;
+	char *reason;
+	triage_done_fn done;
+	void *arg;
+	struct triage_item *items;
+	size_t n;
+	int pending;		/* pauses, then actions, not over yet (+1 while starting) */
+	bool acting;		/* the actions have started */
+	json_t *data;
+	char stem[PATH_MAX];	/* the text file without ".txt" */
+	char file[PATH_MAX + 8];
+	char *error;
+};
+
+static struct target *
+item_target(const struct triage_item *it)
+{
+	struct target *t = target_by_ordinal(it->tr->s, it->ordinal);
+
+	return t != NULL && t->pid == it->pid ? t : NULL;
+}
+
+static void
+item_error(struct triage_item *it, const char *fmt, const char *what)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof msg, fmt, what);
+	if (json_object_get(it->proc, "error") == NULL)
+		json_object_set_new(it->proc, "error", json_string(msg));
+}
+
+static void
+emit_line(void *arg, const char *line)
+{
+	fprintf(arg, "%s\n", line);
+}
+
+static void
+triage_free(struct triage *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->n; i++)
+		free(tr->items[i].text);
+	free(tr->items);
+	json_decref(tr->data);
+	free(tr->reason);
+	free(tr->error);
+	free(tr);
+}
+
+/* The text of every target, as the file and `dump` show it. */
+static char *
+triage_text(struct triage *tr, bool outcomes)
+{
+	char *text = NULL, when[64];
+	size_t len = 0, i;
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	localtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
+	fprintf(f, "Triage of |%d in session %s (%s), then %s, %s\n",
+	    tr->items[0].ordinal, tr->s->name, tr->reason, then_names[tr->then], when);
+	for (i = 0; i < tr->n; i++) {
+		json_t *proc = tr->items[i].proc;
+		const char *core = json_string_value(json_object_get(proc, "core"));
+		const char *error = json_string_value(json_object_get(proc, "error"));
+
+		fprintf(f, "\n%s", tr->items[i].text != NULL ? tr->items[i].text : "");
+		if (core != NULL)
+			fprintf(f, "core: %s\n", core);
+		if (error != NULL)
+			fprintf(f, "|%d: %s\n", tr->items[i].ordinal, error);
+		if (outcomes)
+			fprintf(f, "|%d: %s\n", tr->items[i].ordinal, json_string_value(
+			    json_object_get(proc, "outcome")));
+	}
+	if (outcomes && tr->file[0] != '\0')
+		fprintf(f, "\nTriage written to %s\n", tr->file);
+	fclose(f);
+	return text;
+}
+
+static void
+triage_finish(struct triage *tr)
+{
+	struct triage_report r = { .data = tr->data, .ok = tr->error == NULL,
+	    .error = tr->error };
+	char *text = triage_text(tr, true);
+	size_t i, walked = 0;
+
+	for (i = 0; i < tr->n; i++)
+		if (json_array_size(json_object_get(tr->items[i].proc, "threads")) > 0)
+			walked++;
+	if (walked == 0 && r.ok) {
+		r.ok = false;
+		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
+		if (r.error == NULL)
+			r.error = "no stack could be read";
+	}
+
+	r.text = text != NULL ? text : "";
+	if (tr->done != NULL)
+		tr->done(&r, tr->arg);
+	free(text);
+	triage_free(tr);
+}
+
+static void
+action_done(struct target *t, enum target_state state, void *arg)
+{
+	struct triage_item *it = arg;
+	struct triage *tr = it->tr;
+
+	(void)t;
+	json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
+	if (--tr->pending == 0)
+		triage_finish(tr);
+}
+
+/* Every walk is over: write it down, then act. */
+static void
+triage_record(struct triage *tr)
+{
+	char *text = triage_text(tr, false), *detail;
+	json_t *d;
+	size_t i;
+	FILE *f;
+
+	if (text == NULL || (f = fopen(tr->file, "we")) == NULL ||
+	    (fputs(text, f), fclose(f)) == EOF) {
+		if (asprintf(&tr->error, "%s: %s", tr->file, strerror(errno)) == -1)
+			tr->error = NULL;
+		log_warn("triage file %s: %s", tr->file, strerror(errno));
+	}
+	free(text);
+	tr->acting = true;
+	tr->pending = 1;
+	for (i = 0; i < tr->n; i++) {
+		struct triage_item *it = &tr->items[i];
+		struct target *t = item_target(it);
+		int rc = 0;
+
+		if (t == NULL) {
+			if (json_object_get(it->proc, "outcome") == NULL)
+				json_object_set_new(it->proc, "outcome", json_string("exited"));
+			continue;
+		}
+		d = json_pack("{s:s, s:s, s:O, s:s, s:O}", "reason", tr->reason,
+		    "file", tr->file, "core", json_object_get(it->proc, "core"),
+		    "then", then_names[tr->then],
+		    "threads", json_object_get(it->proc, "threads"));
+		if (json_object_get(it->proc, "error") != NULL)
+			json_object_set(d, "error", json_object_get(it->proc, "error"));
+		if ((detail = json_dumps(d, JSON_COMPACT)) != NULL)
+			target_event(t, "triage", detail);
+		free(detail);
+		json_decref(d);
+		tr->pending++;
+		switch (tr->then) {
+		case TRIAGE_THEN_NONE:
+			tr->pending--;
+			json_object_set_new(it->proc, "outcome",
+			    json_string(target_state_name(target_live_state(t))));
+			continue;
+		case TRIAGE_THEN_KILL:
+			rc = engine_kill(t, false, action_done, it);
+			break;
+		case TRIAGE_THEN_DETACH:
+			rc = engine_detach(t, false, action_done, it);
+			break;
+		case TRIAGE_THEN_ABANDON:
+			rc = engine_abandon(t, false, action_done, it);
+			break;
+		}
+		if (rc == -1) {
+			tr->pending--;
+			item_error(it, "%s", errno == EBUSY ?
+			    "another operation is in progress" : strerror(errno));
+			json_object_set_new(it->proc, "outcome",
+			    json_string(target_state_name(target_live_state(t))));
+		}
+	}
+	if (--tr->pending == 0)
+		triage_finish(tr);
+}
+
+static void
+paused(struct target *t, enum target_state state, void *arg)
+{
+	struct triage_item *it = arg;
+	struct triage *tr = it->tr;
+	char path[PATH_MAX + 32], err[256], line[1024];
+	json_t *walk;
+	FILE *f;
+	size_t len;
+	int fd;
+
+	if (state != TS_STOPPED) {
+		item_error(it, "%s", "the process ended before it could be stopped");
+		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
+		goto next;
+	}
+	if ((walk = triage_walk(t, false)) != NULL) {
+		json_object_set(it->proc, "threads", json_object_get(walk, "threads"));
+	}
+	if (tr->core) {
+		snprintf(path, sizeof path, "%s.%d.core", tr->stem, t->ordinal);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+			item_error(it, "core: %s", strerror(errno));
+		} else if (triage_core(t, fd, err, sizeof err) == -1) {
+			item_error(it, "core: %s", err);
+			unlink(path);
+			close(fd);
+		} else {
+			close(fd);
+			json_object_set_new(it->proc, "core", json_string(path));
+		}
+	}
+	engine_unpause(t);
+	if ((f = open_memstream(&it->text, &len)) != NULL) {
+		target_status_line(t, line, sizeof line);
+		fprintf(f, "%s\n", line);
+		if (walk != NULL)
+			stack_format(walk, emit_line, f);
+		fclose(f);
+	}
+	json_decref(walk);
+next:
+	if (--tr->pending == 0)
+		triage_record(tr);
+}
+
+/* Whether u is t or was gathered from it (its parents lead to t). */
+static bool
+in_tree(const struct target *u, const struct target *t)
+{
+	int hops;
+
+	for (hops = 0; u != NULL && hops < 1000000; hops++) {
+		if (u == t)
+			return true;
+		if (u->parent_ordinal < 0)
+			return false;
+		u = target_by_ordinal(u->session, u->parent_ordinal);
+	}
+	return false;
+}
+
+static void
+safe_name(char *out, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		out[i] = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
+		    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '-' || name[i] == '_' || name[i] == '.' ? name[i] : '_';
+	out[i] = '\0';
+}
+
+/* Picks the name of the text file and creates it, empty, so that the name
+ * is ours (and the cores beside it too). */
+static int
+reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], name[64], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i, fd;
+
+	triage_dir(dir, sizeof dir);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	safe_name(name, sizeof name, t->session->name);
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (i = 1; i < 1000; i++) {
+		if (i == 1)
+			snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s", dir, name,
+			    t->ordinal, stamp);
+		else
+			snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s-%d", dir, name,
+			    t->ordinal, stamp, i);
+		snprintf(tr->file, sizeof tr->file, "%s.txt", tr->stem);
+		fd = open(tr->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd != -1) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	snprintf(err, errlen, "%s: %s", tr->file, strerror(errno));
+	return -1;
+}
+
+int
+triage_dump(struct target *t, const struct triage_opts *opts,
+    triage_done_fn done, void *arg, char *err, size_t errlen)
+{
+	struct target *u;
+	struct triage *tr;
+	json_t *procs;
+	size_t i, n = 0;
+
+	if ((tr = calloc(1, sizeof *tr)) == NULL ||
+	    (tr->items = calloc((size_t)t->session->live + 1, sizeof *tr->items)) == NULL ||
+	    (tr->reason = strdup(opts->reason != NULL ? opts->reason : "command")) == NULL) {
+		if (tr != NULL)
+			free(tr->items);
+		free(tr);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	tr->s = t->session;
+	tr->then = opts->then;
+	tr->core = opts->core;
+	tr->done = done;
+	tr->arg = arg;
+	if (reserve_file(tr, t, err, errlen) == -1) {
+		free(tr->items);
+		free(tr->reason);
+		free(tr);
+		return -1;
+	}
+	/* t first, then the gathered ones by ordinal. */
+	tr->items[n++] = (struct triage_item){ tr, t->ordinal, t->pid, NULL, NULL };
+	TAILQ_FOREACH(u, &t->session->targets, entry)
+		if (u != t && n < (size_t)t->session->live + 1 && in_tree(u, t))
+			tr->items[n++] = (struct triage_item){ tr, u->ordinal, u->pid,
+			    NULL, NULL };
+	tr->n = n;
+	procs = json_array();
+	for (i = 0; i < n; i++) {
+		u = target_by_ordinal(tr->s, tr->items[i].ordinal);
+		tr->items[i].proc = json_pack("{s:i, s:i, s:s, s:[], s:n}",
+		    "ordinal", u->ordinal, "pid", (int)u->pid, "name", u->exe,
+		    "threads", "core");
+		json_array_append_new(procs, tr->items[i].proc);
+	}
+	tr->data = json_pack("{s:s, s:s, s:s, s:o}", "reason", tr->reason,
+	    "file", tr->file, "then", then_names[tr->then], "processes", procs);
+	/* One pause each, all at once; a pause may be over at once (a held
+	 * target), so the count starts at one for this loop. */
+	tr->pending = 1;
+	for (i = 0; i < n; i++) {
+		struct triage_item *it = &tr->items[i];
+
+		if ((u = item_target(it)) == NULL)
+			continue;
+		tr->pending++;
+		if (engine_pause(u, paused, it) == -1) {
+			tr->pending--;
+			item_error(it, "%s", errno == EBUSY ?
+			    "another operation is in progress" : strerror(errno));
+		}
+	}
+	if (--tr->pending == 0)
+		triage_record(tr);
+	return 0;
+}
