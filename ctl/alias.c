@@ -133,11 +133,21 @@ static int ex_select(const struct words *w, FILE *out)
 	return 0;
 }
 
-static int ex_detach(const struct words *w, FILE *out)
+/* detach -n: .detach /n, and the same for abandon. */
+static int ex_nh(const struct words *w, FILE *out)
 {
 	if (!is_nh_flag(w->text[1]))
 		return -1;
-	fprintf(out, ".detach /%c", w->text[1][1]);
+	fprintf(out, ".%s /%c", w->text[0], w->text[1][1]);
+	return 0;
+}
+
+/* go -h: gh, go -n: gn. */
+static int ex_go(const struct words *w, FILE *out)
+{
+	if (!is_nh_flag(w->text[1]))
+		return -1;
+	fprintf(out, "g%c", w->text[1][1]);
 	return 0;
 }
 
@@ -193,12 +203,14 @@ static const struct alias {
 } aliases[] = {
 	{ "ps",		"|*",		1,	"an ordinal",		ex_ps },
 	{ "select",	NULL,		1,	"an ordinal",		ex_select },
-	{ "detach",	".detach",	1,	"-n or -h",		ex_detach },
+	{ "detach",	".detach",	1,	"-n or -h",		ex_nh },
+	{ "abandon",	".abandon",	1,	"-n or -h",		ex_nh },
+	{ "break",	".breakin",	0,	NULL,			NULL },
 	{ "kill",	".kill",	1,	"-n, -h or a pid",	ex_kill },
 	{ "attach",	NULL,		1,	"a pid",		ex_attach },
 	{ "run",	NULL,		-1,	"a command",		ex_run },
 	{ "childdbg",	".childdbg",	1,	"0 or 1",		ex_childdbg },
-	{ "go",		"g",		0,	NULL,			NULL },
+	{ "go",		"g",		1,	"-n or -h",		ex_go },
 	{ "threads",	"~",		0,	NULL,			NULL },
 	{ "quit",	"q",		1,	"-d",			ex_quit },
 };

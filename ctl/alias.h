@@ -5,7 +5,8 @@
  *   detach [-n|-h]    .detach [/n|/h]   kill [-n|-h]     .kill [/n|/h]
  *   kill PID          .kill PID         attach PID       .attach PID
  *   run CMD [ARGS]    .create CMD ...   childdbg [0|1]   .childdbg [0|1]
- *   go                g                 threads          ~
+ *   go [-h|-n]        g (gh, gn)        threads          ~
+ *   abandon [-n|-h]   .abandon [/n|/h]  break            .breakin
  *   quit              q                 quit -d          qd
  * Every other command passes through unchanged.
  */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
 #include "adopt.h"
@@ -146,4 +147,118 @@ adopt_all(struct store *st, bool readopt, struct adopt_result *res)
 	TAILQ_FOREACH(s, session_all(), entry)
 		s->event = -1;
 	return 0;
+}
+
+/* --- after a failed commit */
+
+static struct event *resync_ev;
+static struct store *resync_store;
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+adopt_resync(struct store *st)
+{
+	static const char *const how_words[] = { "create", "attach", "child" };
+	struct session *s;
+	struct target *t;
+	struct target_row row;
+	int64_t *held = NULL, *live, *more;
+	int nheld = 0, cap = 0, nlive, i;
+	double now = model_now();
+
+	TAILQ_FOREACH(s, session_all(), entry) {
+		if (store_session_restore(st, s->id, s->name, now) == -1)
+			return -1;
+		TAILQ_FOREACH(t, &s->targets, entry) {
+			row = (struct target_row){
+				.session_id = s->id, .ordinal = t->ordinal,
+				.pid = t->pid, .start_time = t->start_time,
+				.how = how_words[t->how], .parent_id = t->parent_id,
+				.uid = t->uid, .exe = t->exe, .cmdline = t->cmdline,
+				.state = target_state_name(target_live_state(t)),
+				.childdbg = t->childdbg, .joined_at = now,
+			};
+			if (store_target_restore(st, t->id, &row) == -1) {
+				free(held);
+				return -1;
+			}
+			if (nheld == cap) {
+				cap = cap ? 2 * cap : 64;
+				if ((more = reallocarray(held, cap, sizeof *held)) == NULL) {
+					free(held);
+					return -1;
+				}
+				held = more;
+			}
+			held[nheld++] = t->id;
+		}
+	}
+	qsort(held, nheld, sizeof *held, cmp_id);
+	if ((nlive = store_live_ids(st, &live)) == -1) {
+		free(held);
+		return -1;
+	}
+	for (i = 0; i < nlive; i++) {
+		if (held != NULL && bsearch(&live[i], held, nheld, sizeof *held, cmp_id))
+			continue;
+		/* It ended while its end could not be written. */
+		if (store_event_for_target(st, live[i], now, "lost",
+		    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
+		    store_target_end(st, live[i], "lost", -1, -1, now) == -1)
+			break;
+	}
+	free(live);
+	free(held);
+	return i < nlive ? -1 : 0;
+}
+
+static void
+on_resync(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	/* The writes open a transaction: the loop commits it at the end of
+	 * this iteration, and a failure brings us back here. */
+	if (adopt_resync(resync_store) == -1)
+		log_warn("database resync: %s", store_errmsg(resync_store));
+	else
+		log_info("database resync: the live targets are written again");
+}
+
+static void
+on_lost_writes(void *arg)
+{
+	struct timeval second = { 1, 0 };
+
+	(void)arg;
+	if (resync_ev != NULL && !evtimer_pending(resync_ev, NULL))
+		evtimer_add(resync_ev, &second);
+}
+
+int
+adopt_watch_commits(struct event_base *base, struct store *st)
+{
+	resync_store = st;
+	if ((resync_ev = evtimer_new(base, on_resync, NULL)) == NULL)
+		return -1;
+	store_set_lost_hook(st, on_lost_writes, NULL);
+	return 0;
+}
+
+void
+adopt_unwatch_commits(void)
+{
+	if (resync_store != NULL)
+		store_set_lost_hook(resync_store, NULL, NULL);
+	if (resync_ev != NULL)
+		event_free(resync_ev);
+	resync_ev = NULL;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+struct event_base;
 struct store;
 
 struct adopt_result {
@@ -27,5 +28,22 @@ struct adopt_result {
  * database could not be read (message in store_errmsg).
  */
 int adopt_all(struct store *st, bool readopt, struct adopt_result *res);
+
+/*
+ * After a failed commit (a full disk, an I/O error) the transaction is
+ * rolled back, so the database misses what the daemon did in that loop
+ * iteration, while the daemon still holds it. Once registered, every failed
+ * commit schedules a resync a second later (not at once: the disk may still
+ * be full): the session and target rows of everything live in memory are
+ * written again, and rows still live in the database that the daemon no
+ * longer holds (they ended during the lost transaction) are marked lost with
+ * a "lost" event. The events of the lost transaction are not written again:
+ * none of them had been acknowledged (DESIGN §4). Retries until a commit
+ * succeeds.
+ */
+int adopt_watch_commits(struct event_base *base, struct store *st);
+void adopt_unwatch_commits(void);
+/* The resync itself, into the open transaction; 0 or -1. */
+int adopt_resync(struct store *st);
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "conf.h"
 #include "cmd-history.h"
 #include "event-text.h"
 #include "store.h"
@@ -15,20 +16,23 @@ static enum cmd_result
 cmd_daemon_status_exec(struct cmd_ctx *ctx)
 {
 	struct session *s;
-	json_t *sessions = json_array();
+	json_t *sessions = json_array(), *data;
 
 	cmd_print(ctx, "tetherd %s, pid %d", TETHER_VERSION, (int)getpid());
 	cmd_print(ctx, "socket:   %s", cmd_env.socket);
 	cmd_print(ctx, "database: %s", cmd_env.database);
+	config_status(ctx, NULL);
 	TAILQ_FOREACH(s, session_all(), entry) {
 		cmd_print(ctx, "session %s: %d live target(s)%s", s->name, s->live,
 		    s->live == 0 ? ", dormant" : "");
 		json_array_append_new(sessions, json_pack("{s:s, s:i, s:b}",
 		    "name", s->name, "live", s->live, "dormant", s->live == 0));
 	}
-	cmd_set_data(ctx, json_pack("{s:i, s:s, s:s, s:o}", "pid", (int)getpid(),
+	data = json_pack("{s:i, s:s, s:s, s:o}", "pid", (int)getpid(),
 	    "socket", cmd_env.socket, "database", cmd_env.database,
-	    "sessions", sessions));
+	    "sessions", sessions);
+	config_status(NULL, data);
+	cmd_set_data(ctx, data);
 	return CMD_DONE;
 }
 
@@ -48,7 +52,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 		cmd_look_free(&o);
 		return CMD_FAILED;
 	}
-	if (ctx->session == NULL) {
+	if (o.session_id == 0) {
 		cmd_look_free(&o);
 		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
@@ -56,7 +60,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 	f = (struct event_filter){ .ordinal = o.ordinal, .pid = o.pid,
 	    .kinds = o.words, .since = o.since, .until = o.until,
 	    .after_id = o.after_id, .limit = (int)o.limit };
-	events = store_events_query(model_store(), ctx->session->id, &f);
+	events = store_events_query(model_store(), o.session_id, &f);
 	cmd_look_free(&o);
 	if (events == NULL)
 		return cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));

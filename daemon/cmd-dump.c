@@ -55,8 +55,8 @@ dump_paused(struct target *t, enum target_state state, void *arg)
 	struct dump_req *req = arg;
 	struct cmd_ctx *ctx = req->ctx;
 	struct fs_ids ids;
-	char err[512];
-	int rc, nthreads;
+	char err[PATH_MAX + 128];
+	int rc, nthreads = 0;
 
 	if (state != TS_STOPPED) {
 		snprintf(err, sizeof err, "process %d ended before it could be dumped",

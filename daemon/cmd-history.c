@@ -110,7 +110,10 @@ parse_process(struct cmd_ctx *ctx, const struct procid *id, struct look_opts *o)
 		o->pid = (int)id->value;
 		return 0;
 	case PROCID_ORDINAL:
-		if (s == NULL || id->value >= s->next_ordinal) {
+		/* A session that is not in memory (dormant since a restart)
+		 * has its ordinals in the database only. */
+		if ((s == NULL && o->session_id == 0) ||
+		    (s != NULL && id->value >= s->next_ordinal)) {
 			cmd_error(ctx, CMD_FAILED, "no such process: |%ld", id->value);
 			return -1;
 		}
@@ -156,6 +159,13 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	int i, n;
 
 	*o = (struct look_opts){ .ordinal = -1, .pid = -1, .limit = default_limit };
+	/* History outlives the daemon: a session it does not hold now is
+	 * looked up in the database, never created. */
+	o->session_id = ctx->session != NULL ? ctx->session->id :
+	    store_session_lookup(model_store(), ctx->session_name);
+	if (o->session_id == -1)
+		return cmd_error(ctx, CMD_FAILED, "database: %s",
+		    store_errmsg(model_store()));
 	if (parse_process(ctx, &cmd->prefix, o) == -1)
 		return CMD_FAILED;
 	for (i = 0; i < cmd->argc; i++) {
@@ -260,8 +270,8 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	}
 	f = (struct history_filter){ .ordinal = o.ordinal, .pid = o.pid,
 	    .states = o.words, .since = o.since, .limit = (int)o.limit };
-	targets = ctx->session == NULL ? json_array() :
-	    store_history(model_store(), ctx->session->id, &f);
+	targets = o.session_id == 0 ? json_array() :
+	    store_history(model_store(), o.session_id, &f);
 	cmd_look_free(&o);
 	if (targets == NULL)
 		return cmd_error(ctx, CMD_FAILED, "database: %s",

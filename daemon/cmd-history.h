@@ -26,6 +26,7 @@
 #include "cmd.h"
 
 struct look_opts {
+	int64_t session_id;	/* 0: the session has never existed */
 	int ordinal;		/* -1: any */
 	int pid;		/* -1: any */
 	char *words;		/* JSON array of kinds (events) or states; or NULL */

@@ -41,6 +41,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_daemon_status_entry,
 	&cmd_events_entry,
 	&cmd_history_entry,
+	&cmd_reload_entry,
 };
 
 /* One request: its commands run one after another. */

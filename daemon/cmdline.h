@@ -5,8 +5,8 @@
  *   <procid>                 process status       -> name "|",  prefix set
  *   <procid>s                set current process  -> name "|s", prefix set
  *   [<procid> ]NAME ARGS...  a command, optionally acting on the process
- *   <procid>~NAME ARGS...    the same for a thread command ("|*~*k")
  *                            named by the prefix ("|3 .detach /n")
+ *   <procid>~NAME ARGS...    the same, for a thread command ("|*~*k")
  * Words are separated by blanks; single and double quotes group words
  * (".create sh -c 'echo a; echo b'": the ';' inside quotes does not split)
  * and a backslash outside single quotes escapes the next character.

@@ -19,13 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <ini.h>
 
 #include "autoattach.h"
-#include "config.h"
+#include "conf.h"
 #include "launch.h"
 #include "log.h"
 #include "policy.h"
+#include "retention.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -98,35 +100,6 @@ config_parse_duration(const char *s, double *secs)
 		}
 	}
 	return -1;
-}
-
-int
-config_parse_size(const char *s, long long *bytes)
-{
-	char *end;
-	unsigned long long v;
-	int shift = 0;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: return -1;
-	}
-	if (*end == 'B' || (*end == 'i' && end[1] == 'B' && end++))
-		end++;
-	if (*end != '\0' || v > (LLONG_MAX >> shift))
-		return -1;
-	*bytes = (long long)(v << shift);
-	return 0;
 }
 
 int
@@ -843,8 +816,9 @@ daemon_key(struct parse *p, const char *key, const char *value)
 	if (strcmp(key, "retention_age") == 0) {
 		if (strcmp(value, "forever") == 0)
 			d->retention_age = 0;
-		else if (config_parse_duration(value, &d->retention_age) == -1) {
-			perr(p, "retention_age: bad duration (30d, 12h, forever): %s", value);
+		else if (retention_parse_age(value, &d->retention_age) == -1) {
+			perr(p, "retention_age: expected an age (90, 30s, 15m, 12h, 30d, "
+			    "2w) or forever: %s", value);
 			return 0;
 		}
 		return 1;
@@ -852,8 +826,18 @@ daemon_key(struct parse *p, const char *key, const char *value)
 	if (strcmp(key, "retention_size") == 0) {
 		if (strcmp(value, "unlimited") == 0)
 			d->retention_size = 0;
-		else if (config_parse_size(value, &d->retention_size) == -1) {
-			perr(p, "retention_size: bad size (500M, 2G, unlimited): %s", value);
+		else if (retention_parse_size(value, &d->retention_size) == -1) {
+			perr(p, "retention_size: expected a size (4096, 512K, 100M, 2G) "
+			    "or unlimited: %s", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "retention_interval") == 0) {
+		if (retention_parse_age(value, &d->retention_interval) == -1 ||
+		    d->retention_interval <= 0) {
+			perr(p, "retention_interval: expected a time above 0 (90, 30s, "
+			    "15m): %s", value);
 			return 0;
 		}
 		return 1;
@@ -1013,6 +997,7 @@ config_new(const char *path)
 	cfg->daemon.readopt = true;
 	cfg->daemon.autoattach = AUTOATTACH_AUTO;
 	cfg->daemon.scan_interval = 1;
+	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
 	TAILQ_INIT(&cfg->policies);
 	TAILQ_INIT(&cfg->targets);
 	return cfg;
@@ -1114,12 +1099,20 @@ config_free(struct config *cfg)
 
 static struct config *running;
 static struct event_base *running_base;
+static struct event *hup_ev;
 static bool log_forced;
+/* What the command line gave (it wins over the file, at reloads too). */
+static struct {
+	int readopt;
+	double retention_age, retention_interval;
+	int64_t retention_size;
+} cli = { -1, -1, -1, -1 };
 
 void
 config_force_debug(void)
 {
 	log_forced = true;
+	log_set_verbose(1);
 }
 
 static void
@@ -1132,8 +1125,38 @@ apply_log_level(const struct config *cfg)
 		    cfg->daemon.log_level == LOGLEVEL_WARNING ? -1 : 0);
 }
 
-/* Makes cfg the running configuration's effect. The step that can fail
- * comes first, so that a failure changes nothing. */
+static void
+retention_of(const struct config *cfg, struct retention_params *p)
+{
+	p->max_age = cli.retention_age >= 0 ? cli.retention_age :
+	    cfg->daemon.retention_age;
+	p->max_bytes = cli.retention_size >= 0 ? cli.retention_size :
+	    cfg->daemon.retention_size;
+	p->interval = cli.retention_interval > 0 ? cli.retention_interval :
+	    cfg->daemon.retention_interval;
+}
+
+void
+config_init(struct config *cfg, char *socket, size_t socketlen, char *database,
+    size_t databaselen, int *readopt, struct retention_params *retention)
+{
+	running = cfg;
+	apply_log_level(cfg);
+	if (socket[0] == '\0' && cfg->daemon.socket != NULL)
+		snprintf(socket, socketlen, "%s", cfg->daemon.socket);
+	if (database[0] == '\0' && cfg->daemon.database != NULL)
+		snprintf(database, databaselen, "%s", cfg->daemon.database);
+	cli.readopt = *readopt;
+	if (*readopt < 0)
+		*readopt = cfg->daemon.readopt;
+	cli.retention_age = retention->max_age;
+	cli.retention_size = retention->max_bytes;
+	cli.retention_interval = retention->interval;
+	retention_of(cfg, retention);
+}
+
+/* Makes cfg's policies, auto-attach and [target]s the running ones. The
+ * step that can fail comes first, so that a failure changes nothing. */
 static int
 apply(struct config *cfg, char *err, size_t errlen)
 {
@@ -1145,16 +1168,31 @@ apply(struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static void
+on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	char err[PATH_MAX + 600];
+
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_info("SIGHUP: reloading the configuration");
+	if (config_reload(err, sizeof err) == -1)
+		log_warn("%s; the running configuration stays", err);
+}
+
 int
-config_start(struct event_base *base, struct config *cfg, char *err, size_t errlen)
+config_start(struct event_base *base, char *err, size_t errlen)
 {
 	running_base = base;
+	hup_ev = evsignal_new(base, SIGHUP, on_hup, NULL);
+	if (hup_ev == NULL || evsignal_add(hup_ev, NULL) == -1) {
+		snprintf(err, errlen, "cannot watch SIGHUP");
+		return -1;
+	}
 	policy_init(base);
 	launch_init(base);
-	if (apply(cfg, err, errlen) == -1)
-		return -1;
-	running = cfg;
-	return 0;
+	return apply(running, err, errlen);
 }
 
 static bool
@@ -1167,6 +1205,7 @@ int
 config_reload(char *err, size_t errlen)
 {
 	struct config *cfg, *old = running;
+	struct retention_params rp = { .batch = RETENTION_DEFAULT_BATCH };
 
 	if (old == NULL || old->path == NULL) {
 		snprintf(err, errlen, "no configuration file to reload (tetherd was "
@@ -1179,6 +1218,9 @@ config_reload(char *err, size_t errlen)
 		config_free(cfg);
 		return -1;
 	}
+	retention_of(cfg, &rp);
+	if (retention_set(&rp) == -1)
+		log_warn("%s: cannot apply the new retention settings", cfg->path);
 	if (str_differs(cfg->daemon.socket, old->daemon.socket) ||
 	    str_differs(cfg->daemon.database, old->daemon.database) ||
 	    cfg->daemon.readopt != old->daemon.readopt)
@@ -1202,6 +1244,9 @@ config_quiesce(void)
 void
 config_stop(void)
 {
+	if (hup_ev != NULL)
+		event_free(hup_ev);
+	hup_ev = NULL;
 	autoattach_stop();
 	launch_free();
 	policy_free();

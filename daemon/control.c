@@ -31,6 +31,7 @@ struct client {
 	struct bufferevent *bev;	/* NULL once the connection is closed */
 	struct ucred cred;
 	bool busy;			/* a request is in flight */
+	bool stalled;			/* not read from until it reads its replies */
 	bool closing;			/* close once the output is written */
 	json_t *pending_reply;		/* waits for the commit */
 	int refs;
@@ -46,7 +47,8 @@ TAILQ_HEAD(client_list, client);
 static struct event_base *control_base;
 static struct store *control_store;
 static struct evconnlistener *listener;
-static struct event *flush_ev;
+static struct event *flush_ev;		/* commit now: someone waits for it */
+static struct event *flush_timer;	/* commit soon: nobody waits yet */
 static struct client_list clients = TAILQ_HEAD_INITIALIZER(clients);
 static struct client_list to_flush = TAILQ_HEAD_INITIALIZER(to_flush);
 static struct client_list subscribers = TAILQ_HEAD_INITIALIZER(subscribers);
@@ -114,14 +116,38 @@ client_refuse(struct client *c, const char *message)
 	json_decref(reply);
 }
 
+/*
+ * A client that sends requests without reading the replies would make the
+ * daemon hold them all: past this much unsent output, its requests wait.
+ */
+#define CLIENT_MAX_BACKLOG (1u << 20)
+
+/* Takes the requests that arrived while one was in flight. */
+static void
+client_resume(struct client *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > CLIENT_MAX_BACKLOG) {
+		c->stalled = true;
+		return;
+	}
+	bufferevent_enable(c->bev, EV_READ);
+	client_read(c->bev, c);
+}
+
 static void
 client_write_done(struct bufferevent *bev, void *arg)
 {
 	struct client *c = arg;
 
 	(void)bev;
-	if (c->closing)
+	if (c->closing) {
 		client_close(c);
+		return;
+	}
+	if (c->stalled && !c->busy) {
+		c->stalled = false;
+		client_resume(c);
+	}
 }
 
 static void
@@ -265,6 +291,7 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	evtimer_del(flush_timer);
 	failed = store_commit(control_store) == -1;
 	if (failed)
 		log_warn("commit: %s", store_errmsg(control_store));
@@ -281,11 +308,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 		}
 		client_send(c, reply);
 		json_decref(reply);
-		/* Requests that arrived meanwhile are waiting in the buffer. */
-		if (c->bev != NULL && !c->closing) {
-			bufferevent_enable(c->bev, EV_READ);
-			client_read(c->bev, c);
-		}
+		if (c->bev != NULL && !c->closing)
+			client_resume(c);
 		client_unref(c);
 	}
 	flush_events();
@@ -362,6 +386,9 @@ control_publish(const struct target *t, int64_t id, double at, const char *kind,
 			c->events = json_array();
 		json_array_append(c->events, ev);
 	}
+	/* A follower is waiting for it: commit at the end of this iteration. */
+	if (ev != NULL)
+		control_schedule_flush();
 	json_decref(ev);
 }
 
@@ -373,11 +400,20 @@ control_schedule_flush(void)
 		event_active(flush_ev, EV_TIMEOUT, 0);
 }
 
+/*
+ * Changes that nobody waits for (the engine's, during a fork storm) are
+ * gathered over a few milliseconds into one transaction: a commit per stop
+ * would cost more than the stop. Nothing is acknowledged before its commit,
+ * so what a crash can lose is only what no one has been told.
+ */
 static void
 schedule_flush_hook(void *arg)
 {
+	static const struct timeval gather = { 0, 2000 };
+
 	(void)arg;
-	control_schedule_flush();
+	if (flush_timer != NULL && !evtimer_pending(flush_timer, NULL))
+		evtimer_add(flush_timer, &gather);
 }
 
 /* A socket file left by a daemon that died is removed; a live one is not. */
@@ -461,7 +497,8 @@ control_init(struct event_base *base, struct store *st, const char *path,
 	listener = evconnlistener_new(base, on_accept, NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	flush_ev = event_new(base, -1, 0, on_flush, NULL);
-	if (listener == NULL || flush_ev == NULL) {
+	flush_timer = evtimer_new(base, on_flush, NULL);
+	if (listener == NULL || flush_ev == NULL || flush_timer == NULL) {
 		snprintf(err, errlen, "cannot listen on %s", path);
 		return -1;
 	}
@@ -494,6 +531,9 @@ control_close(void)
 	if (flush_ev != NULL)
 		event_free(flush_ev);
 	flush_ev = NULL;
+	if (flush_timer != NULL)
+		event_free(flush_timer);
+	flush_timer = NULL;
 	if (socket_path[0] != '\0' && unlink(socket_path) == -1 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", socket_path, strerror(errno));
 }

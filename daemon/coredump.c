@@ -413,10 +413,15 @@ read_thread_masks(pid_t pid, pid_t tid, unsigned long *pend, unsigned long *hold
 	free(text);
 }
 
-/* The notes of one thread; first: also the process-wide ones. */
+/*
+ * The notes of one thread; first: also the process-wide ones. sig is the
+ * core's signal, in every thread's NT_PRSTATUS as the kernel writes it
+ * (BFD takes the signal of the last one).
+ */
 static int
 add_thread_notes(struct buf *b, pid_t pid, const struct coredump_thread *th,
-    bool first, const struct maps *m, long page, char *err, size_t errlen)
+    int sig, bool first, const struct maps *m, long page, char *err,
+    size_t errlen)
 {
 	struct elf_prstatus st;
 	struct stat_fields sf;
@@ -438,8 +443,8 @@ add_thread_notes(struct buf *b, pid_t pid, const struct coredump_thread *th,
 	}
 	read_stat(th->tid, &sf, comm, sizeof comm);
 	read_thread_masks(pid, th->tid, &st.pr_sigpend, &st.pr_sighold);
-	st.pr_info.si_signo = th->cursig;
-	st.pr_cursig = (short)th->cursig;
+	st.pr_info.si_signo = sig;
+	st.pr_cursig = (short)sig;
 	st.pr_pid = th->tid;
 	st.pr_ppid = sf.ppid;
 	st.pr_pgrp = sf.pgrp;
@@ -566,8 +571,8 @@ coredump_write_fd(pid_t pid, const struct coredump_thread *threads, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (add_thread_notes(&notes, pid, &threads[i], i == 0, &m, page,
-		    err, errlen) == -1)
+		if (add_thread_notes(&notes, pid, &threads[i], threads[0].cursig,
+		    i == 0, &m, page, err, errlen) == -1)
 			goto out;
 	if (notes.failed) {
 		set_err(err, errlen, "out of memory");

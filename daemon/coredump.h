@@ -33,7 +33,8 @@
 
 struct coredump_thread {
 	pid_t tid;
-	int cursig;	/* the signal it is held at, or 0 */
+	int cursig;	/* the signal it is held at, or 0; the first thread's is
+			 * the core's signal ("terminated with signal ...") */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ struct stranger {
 };
 
 static struct event *sigchld_ev;
+static int sigchld_fd = -1;
 static struct stranger *strangers;
 
 static void handle_status(pid_t tid, int status);
@@ -165,21 +167,51 @@ handle_stranger(pid_t tid, int status)
 	sg->have_status = true;
 }
 
+static void new_task(struct target *t, pid_t tid, int event);
+
+/*
+ * Whether th can be resumed before its stop is recorded: then the recording
+ * (SQL) overlaps the target's own work. Not while an operation or a hold
+ * decides what becomes of the stop (an operation may even end the target).
+ */
+static bool
+resume_first(const struct thread *th)
+{
+	return th->target->op == NULL && !th->target->held;
+}
+
+/* A fork, vfork or clone event of th: the new task is tid. */
 static void
 on_new_task(struct thread *th, int event)
 {
-	struct target *t = th->target, *child;
-	struct target_params p;
-	struct proc_status ps;
+	struct target *t = th->target;
 	unsigned long msg;
 	pid_t tid;
-	char detail[96];
+	bool resumed = resume_first(th);
 
 	if (ptrace(PTRACE_GETEVENTMSG, th->tid, 0, &msg) == -1) {
 		ptrace_ok(-1, "PTRACE_GETEVENTMSG", th->tid);
+		thread_stopped(th, STOP_EVENT);
 		return;
 	}
 	tid = (pid_t)msg;
+	/* The new task's own first stop is only read at the next waitpid,
+	 * after it has been put in the model below. */
+	if (resumed)
+		thread_stopped(th, STOP_EVENT);
+	new_task(t, tid, event);
+	if (!resumed)
+		thread_stopped(th, STOP_EVENT);
+}
+
+static void
+new_task(struct target *t, pid_t tid, int event)
+{
+	struct target *child;
+	struct target_params p;
+	struct proc_status ps;
+	char detail[96];
+
 	/* A clone is a thread when it shares the thread group; fork and
 	 * vfork never are. Only clones pay for the /proc read. */
 	if (event == PTRACE_EVENT_CLONE &&
@@ -291,16 +323,13 @@ hold_for_break(struct target *t)
 }
 
 static void
-on_signal(struct thread *th, int sig)
+record_signal(struct thread *th, int sig, enum sig_action action)
 {
 	struct session *s = th->target->session;
-	enum sig_action action = signal_action(th, sig);
 	char detail[128], name[16];
 
-	th->pending_sig = sig;
 	if (action == SIGACT_IGNORE) {
 		s->ignored[sig]++;
-		thread_stopped(th, STOP_SIGNAL);
 		return;
 	}
 	snprintf(detail, sizeof detail,
@@ -308,6 +337,20 @@ on_signal(struct thread *th, int sig)
 	    sig, signal_name(sig, name, sizeof name), (int)th->tid,
 	    action == SIGACT_BREAK ? "break" : "notify");
 	target_event(th->target, "signal", detail);
+}
+
+static void
+on_signal(struct thread *th, int sig)
+{
+	enum sig_action action = signal_action(th, sig);
+
+	th->pending_sig = sig;
+	if (action != SIGACT_BREAK && resume_first(th)) {
+		thread_stopped(th, STOP_SIGNAL);
+		record_signal(th, sig, action);
+		return;
+	}
+	record_signal(th, sig, action);
 	if (action != SIGACT_BREAK) {
 		thread_stopped(th, STOP_SIGNAL);
 		return;
@@ -366,7 +409,6 @@ handle_status(pid_t tid, int status)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		on_new_task(th, status >> 16);
-		thread_stopped(th, STOP_EVENT);
 		break;
 	case PTRACE_EVENT_EXEC:
 		on_exec(th);
@@ -388,15 +430,21 @@ handle_status(pid_t tid, int status)
 	}
 }
 
+/*
+ * SIGCHLD comes through a signalfd: one read where a signal handler and
+ * libevent's socketpair would cost a handful of system calls per stop.
+ */
 static void
 on_sigchld(evutil_socket_t fd, short what, void *arg)
 {
+	struct signalfd_siginfo si[16];
 	pid_t tid;
 	int status;
 
-	(void)fd;
 	(void)what;
 	(void)arg;
+	while (read(fd, si, sizeof si) == (ssize_t)sizeof si)
+		;
 	/* SIGCHLD coalesces: drain until nothing is left. */
 	for (;;) {
 		tid = waitpid(-1, &status, __WALL | WNOHANG);
@@ -413,8 +461,19 @@ on_sigchld(evutil_socket_t fd, short what, void *arg)
 int
 engine_init(struct event_base *base)
 {
-	sigchld_ev = evsignal_new(base, SIGCHLD, on_sigchld, NULL);
-	if (sigchld_ev == NULL || evsignal_add(sigchld_ev, NULL) == -1) {
+	sigset_t chld;
+
+	/* Blocked, so that it is only ever read from the signalfd; every
+	 * program tetherd starts gets an empty mask back before exec. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
+	    (sigchld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		log_warn("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	sigchld_ev = event_new(base, sigchld_fd, EV_READ | EV_PERSIST, on_sigchld, NULL);
+	if (sigchld_ev == NULL || event_add(sigchld_ev, NULL) == -1) {
 		log_warn("cannot watch SIGCHLD");
 		return -1;
 	}
@@ -431,4 +490,7 @@ engine_free(void)
 	if (sigchld_ev != NULL)
 		event_free(sigchld_ev);
 	sigchld_ev = NULL;
+	if (sigchld_fd != -1)
+		close(sigchld_fd);
+	sigchld_fd = -1;
 }

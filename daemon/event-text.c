@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "event-text.h"
@@ -10,6 +11,7 @@ event_text(const json_t *ev, char *buf, size_t len)
 	const json_t *ord = json_object_get(ev, "ordinal");
 	const char *kind = json_string_value(json_object_get(ev, "kind"));
 	char when[32], ordinal[24], *detail;
+	json_t *brief = NULL;
 	time_t at = (time_t)json_number_value(json_object_get(ev, "at"));
 	struct tm tm;
 
@@ -19,9 +21,19 @@ event_text(const json_t *ev, char *buf, size_t len)
 		snprintf(ordinal, sizeof ordinal, "|%lld", (long long)json_integer_value(ord));
 	else
 		snprintf(ordinal, sizeof ordinal, "-");
-	detail = json_dumps(json_object_get(ev, "detail"), JSON_COMPACT | JSON_ENCODE_ANY);
+	/* A triage's stacks are in --json and in its file: say where that is,
+	 * and how many threads it holds. */
+	if (kind != NULL && strcmp(kind, "triage") == 0 &&
+	    json_is_object(json_object_get(ev, "detail"))) {
+		brief = json_deep_copy(json_object_get(ev, "detail"));
+		json_object_set_new(brief, "threads", json_integer((json_int_t)
+		    json_array_size(json_object_get(brief, "threads"))));
+	}
+	detail = json_dumps(brief != NULL ? brief : json_object_get(ev, "detail"),
+	    JSON_COMPACT | JSON_ENCODE_ANY);
 	snprintf(buf, len, "%s  %-5s %-8s %s", when, ordinal, kind != NULL ? kind : "?",
 	    detail != NULL && json_object_get(ev, "detail") != NULL &&
 	    !json_is_null(json_object_get(ev, "detail")) ? detail : "");
 	free(detail);
+	json_decref(brief);
 }

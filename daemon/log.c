@@ -24,6 +24,8 @@ log_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_verbose < 0)
+		return;
 	va_start(ap, fmt);
 	log_vprint("", fmt, ap);
 	va_end(ap);
@@ -44,7 +46,7 @@ log_debug(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!log_verbose)
+	if (log_verbose <= 0)
 		return;
 	va_start(ap, fmt);
 	log_vprint("debug: ", fmt, ap);

@@ -2,6 +2,7 @@
 #ifndef TETHER_LOG_H
 #define TETHER_LOG_H
 
+/* 1: debug too; 0: info and warnings; -1: warnings only. */
 void log_set_verbose(int verbose);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -155,14 +156,19 @@ policy_matches(const struct policy *pol, struct pinfo *pi)
 	return true;
 }
 
+static void govern(struct target *t, const char *origin_kind,
+    const char *origin_name, const struct run_opts *o, double latency_ms);
+
 int
-policy_consider(pid_t pid)
+policy_consider(pid_t pid, unsigned long long exec_ns)
 {
 	struct pinfo pi = { .pid = pid, .descendant = -1 };
 	struct proc_status ps;
 	const struct policy *pol;
 	struct session *s;
 	struct target *t;
+	struct timespec now;
+	double latency_ms = -1;
 	char err[256];
 	int attached = 0;
 
@@ -175,6 +181,15 @@ policy_consider(pid_t pid)
 	if (geteuid() != 0 && ps.uid != getuid())
 		return 0;
 	pi.uid = ps.uid;
+	/*
+	 * A scan may look in the middle of an exec: the new executable is in
+	 * place before the arguments are (and the name): an empty command
+	 * line says "not yet". The connector reports an exec once it is over.
+	 */
+	if (exec_ns == 0 && (pi_cmdline(&pi) == NULL || pi.cmdline[0] == '\0')) {
+		free(pi.cmdline);
+		return -1;
+	}
 	TAILQ_FOREACH(pol, &policies->policies, entry) {
 		if (!policy_matches(pol, &pi))
 			continue;
@@ -190,9 +205,12 @@ policy_consider(pid_t pid)
 			log_debug("policy %s: pid %d: %s", pol->name, (int)pid, err);
 			break;
 		}
+		if (exec_ns != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
+			latency_ms = ((double)now.tv_sec * 1e9 + now.tv_nsec -
+			    (double)exec_ns) / 1e6;
 		log_info("policy %s: attached pid %d (%s) into session %s as |%d",
 		    pol->name, (int)pid, t->exe, s->name, t->ordinal);
-		policy_govern(t, "policy", pol->name, &pol->opts);
+		govern(t, "policy", pol->name, &pol->opts, latency_ms);
 		attached = 1;
 		break;
 	}
@@ -373,6 +391,9 @@ gov_add(struct target *t, const char *origin, const struct limits *l)
 	g->pid = t->pid;
 	g->limits = *l;
 	HASH_ADD(hh, govs, target_id, sizeof g->target_id, g);
+	/* the loop's cached time is that of the start of this iteration:
+	 * the limit counts from now */
+	event_base_update_cache_time(policy_base);
 	if (l->timeout > 0) {
 		g->timeout_ev = evtimer_new(policy_base, on_timeout, g);
 		tv = seconds_tv(l->timeout);
@@ -409,6 +430,7 @@ on_target_event(struct target *t, const char *kind, const char *detail)
 	if (policy_is_break(kind, detail) && (g = gov_find(t->id)) != NULL &&
 	    g->break_ev != NULL) {
 		tv = seconds_tv(g->limits.break_timeout);
+		event_base_update_cache_time(policy_base);
 		if (evtimer_add(g->break_ev, &tv) == -1)
 			log_warn("|%d: cannot arm its on_break_timeout", t->ordinal);
 	}
@@ -427,19 +449,32 @@ on_target_end(struct target *t, enum target_state state, int exit_code,
 		gov_free(g);
 }
 
-void
-policy_govern(struct target *t, const char *origin_kind, const char *origin_name,
-    const struct run_opts *o)
+static void
+govern(struct target *t, const char *origin_kind, const char *origin_name,
+    const struct run_opts *o, double latency_ms)
 {
 	char origin[160], detail[256];
 
 	snprintf(origin, sizeof origin, "%s %s", origin_kind, origin_name);
-	snprintf(detail, sizeof detail, "{\"%s\":\"%s\"}", origin_kind, origin_name);
+	/* the time from the exec (the kernel's stamp) to the attach */
+	if (latency_ms >= 0)
+		snprintf(detail, sizeof detail, "{\"%s\":\"%s\",\"exec_to_attach_ms\":%.3f}",
+		    origin_kind, origin_name, latency_ms);
+	else
+		snprintf(detail, sizeof detail, "{\"%s\":\"%s\"}", origin_kind,
+		    origin_name);
 	target_event(t, strcmp(origin_kind, "target") == 0 ? "launch" : "policy",
 	    detail);
 	if (o->childdbg && !t->childdbg)
 		target_set_childdbg(t, true);
 	gov_add(t, origin, &o->limits);
+}
+
+void
+policy_govern(struct target *t, const char *origin_kind, const char *origin_name,
+    const struct run_opts *o)
+{
+	govern(t, origin_kind, origin_name, o, -1);
 }
 
 /* ----------------------------------------------------------- the set */

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "conf.h"
 #include "model.h"
 
 struct event_base;
@@ -25,9 +25,12 @@ void policy_free(void);
 /*
  * pid has just exec'd, or a scan has found it: when the first policy it
  * matches says attach, attaches it. Skips tetherd itself, targets, and
- * processes traced already. 1 when it was attached, else 0.
+ * processes traced already. exec_ns: when the exec happened (CLOCK_MONOTONIC,
+ * the connector's stamp), or 0; the time from it to the attach is recorded
+ * with the policy event. 1 when it was attached, -1 when exec_ns is 0 and
+ * the process is in the middle of an exec (look again later), else 0.
  */
-int policy_consider(pid_t pid);
+int policy_consider(pid_t pid, unsigned long long exec_ns);
 
 /*
  * t has just joined through a policy or a [target] section (origin_kind

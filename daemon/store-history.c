@@ -36,6 +36,27 @@ static char *dup_column(sqlite3_stmt *s, int col)
 	return strdup(t != NULL ? t : "");
 }
 
+int64_t store_session_lookup(struct store *st, const char *name)
+{
+	sqlite3_stmt *s = prepare(st, "SELECT id FROM sessions WHERE name = ?1");
+	int64_t id = 0;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(st);
+	return id;
+}
+
 /* --- live targets, for re-adoption */
 
 int store_live_targets(struct store *st, struct live_target **out)
@@ -106,6 +127,124 @@ void store_live_targets_free(struct live_target *list, int count)
 		free(list[i].state);
 	}
 	free(list);
+}
+
+/* --- writing again what a failed commit lost */
+
+int store_session_restore(struct store *st, int64_t id, const char *name,
+    double created_at)
+{
+	sqlite3_stmt *s = prepare(st, "INSERT OR IGNORE INTO sessions (id, name,"
+	    " created_at) VALUES (?1, ?2, ?3)");
+	int rc;
+
+	if (s == NULL || store_write_begin(st) < 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_double(s, 3, created_at) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st);
+}
+
+int store_target_restore(struct store *st, int64_t id, const struct target_row *row)
+{
+	sqlite3_stmt *s = prepare(st,
+	    "INSERT INTO targets (id, session_id, ordinal, pid, start_time, how,"
+	    " parent_id, uid, exe, cmdline, state, childdbg, joined_at) VALUES"
+	    " (?1, ?2, ?3, ?4, ?5, ?6, (SELECT id FROM targets WHERE id = ?7),"
+	    " ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO UPDATE SET"
+	    " exe = excluded.exe, cmdline = excluded.cmdline, state = excluded.state,"
+	    " childdbg = excluded.childdbg, exit_code = NULL, exit_signal = NULL,"
+	    " ended_at = NULL");
+	int rc;
+
+	if (s == NULL || store_write_begin(st) < 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 2, row->session_id) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 3, row->ordinal) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 4, row->pid) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 5, (sqlite3_int64)row->start_time) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 6, row->how, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 7, row->parent_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 8, row->uid) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 9, row->exe, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 10, row->cmdline, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 11, row->state, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int(s, 12, row->childdbg != 0) != SQLITE_OK ||
+	    sqlite3_bind_double(s, 13, row->joined_at) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st);
+}
+
+int store_event_for_target(struct store *st, int64_t target_id, double at,
+    const char *kind, const char *detail)
+{
+	sqlite3_stmt *s = prepare(st, "INSERT INTO events (session_id, target_id,"
+	    " at, kind, detail) SELECT session_id, id, ?2, ?3, ?4 FROM targets"
+	    " WHERE id = ?1");
+	int rc;
+
+	if (s == NULL || store_write_begin(st) < 0) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (sqlite3_bind_int64(s, 1, target_id) != SQLITE_OK ||
+	    sqlite3_bind_double(s, 2, at) != SQLITE_OK ||
+	    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (detail != NULL ? sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC) :
+	    sqlite3_bind_null(s, 4)) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_error(st);
+}
+
+int store_live_ids(struct store *st, int64_t **ids)
+{
+	sqlite3_stmt *s = prepare(st, "SELECT id FROM targets"
+	    " WHERE state IN ('running', 'stopped') ORDER BY id");
+	int64_t *list = NULL, *more;
+	int n = 0, cap = 0, rc;
+
+	*ids = NULL;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((more = reallocarray(list, cap, sizeof *list)) == NULL)
+				break;
+			list = more;
+		}
+		list[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		if (rc == SQLITE_ROW) {
+			store_set_errmsg(st, "out of memory");
+			return -1;
+		}
+		return db_error(st);
+	}
+	*ids = list;
+	return n;
 }
 
 /* --- JSON of rows */

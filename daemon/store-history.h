@@ -12,7 +12,13 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "store.h"
+
 struct store;
+
+/* The id of the session called name, without creating it: 0 when there
+ * is none, -1 on error. */
+int64_t store_session_lookup(struct store *st, const char *name);
 
 /* A row of targets in a live state (running, stopped), with its session's
  * name and its parent's ordinal (-1 when it has no parent target). */
@@ -37,6 +43,21 @@ struct live_target {
  * -1; *out is malloc'd, freed with store_live_targets_free. */
 int store_live_targets(struct store *st, struct live_target **out);
 void store_live_targets_free(struct live_target *list, int count);
+
+/*
+ * Writing again, after a failed commit (adopt_resync), what the daemon holds:
+ * its session row and the row of a live target, with their ids (inserted
+ * when missing; a target's exe, cmdline, state and child-debug updated).
+ * A parent whose row is missing is not named. 0 or -1.
+ */
+int store_session_restore(struct store *st, int64_t id, const char *name,
+    double created_at);
+int store_target_restore(struct store *st, int64_t id, const struct target_row *row);
+/* An event of the target with that row id, in its session. 0 or -1. */
+int store_event_for_target(struct store *st, int64_t target_id, double at,
+    const char *kind, const char *detail);
+/* The ids of the rows in a live state; count or -1 (*ids malloc'd). */
+int store_live_ids(struct store *st, int64_t **ids);
 
 /*
  * The targets of a session, live or not, ordered by ordinal: the last limit

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -105,6 +108,8 @@ struct store {
 	void (*dirty_hook)(void *);
 	void *dirty_arg;
 	int hook_called;	/* for the open transaction */
+	void (*lost_hook)(void *);	/* a commit failed: its writes are gone */
+	void *lost_arg;
 	char errmsg[256];
 };
 
@@ -259,6 +264,39 @@ static int apply_step(sqlite3 *db, int step, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * The database and its directory (where SQLite keeps the -wal and -shm
+ * files) must be writable; said plainly here, before SQLite would fail with
+ * "unable to open database file" or fall back to reading only.
+ */
+static int check_writable(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct statvfs vfs;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if ((statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) ||
+	    (access(path, W_OK) == -1 && errno == EROFS)) {
+		set_err(err, errlen, "%s: read-only file system: tetherd needs to "
+		    "write its database", path);
+		return -1;
+	}
+	if (access(path, W_OK) == -1 && errno != ENOENT) {
+		set_err(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK) == -1) {
+		set_err(err, errlen, "%s: cannot write in %s (the database's -wal and "
+		    "-shm files live there): %s", path, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int is_wal(void *result, int ncol, char **values, char **names)
 {
 	(void)names;
@@ -296,6 +334,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		set_err(err, errlen, "out of memory");
 		return NULL;
 	}
+	if (check_writable(path, err, errlen) < 0)
+		goto fail;
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -363,7 +403,22 @@ int store_commit(struct store *st)
 	st->hook_called = 0;
 	if (sqlite3_get_autocommit(st->db))
 		return 0;
-	return run(st, st->stmt[S_COMMIT]);
+	if (run(st, st->stmt[S_COMMIT]) == 0)
+		return 0;
+	/* A full disk or an I/O error may or may not have rolled the
+	 * transaction back: make it certain, and say that its writes are
+	 * lost, so that the daemon can write again what it still holds. */
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (st->lost_hook)
+		st->lost_hook(st->lost_arg);
+	return -1;
+}
+
+void store_set_lost_hook(struct store *st, void (*hook)(void *), void *arg)
+{
+	st->lost_hook = hook;
+	st->lost_arg = arg;
 }
 
 const char *store_errmsg(struct store *st)

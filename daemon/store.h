@@ -38,6 +38,9 @@ void store_close(struct store *st);	/* commits what is pending */
 void store_set_dirty_hook(struct store *st, void (*hook)(void *), void *arg);
 /* Commits the open transaction, if any. 0, or -1 (see store_errmsg). */
 int store_commit(struct store *st);
+/* Called when a commit failed: the transaction has been rolled back, and
+ * what it wrote is not in the database (see adopt_resync). */
+void store_set_lost_hook(struct store *st, void (*hook)(void *), void *arg);
 const char *store_errmsg(struct store *st);
 
 /*

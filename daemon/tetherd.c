@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "adopt.h"
 #include "cmd.h"
+#include "conf.h"
 #include "control.h"
 #include "engine.h"
 #include "log.h"
@@ -31,8 +33,10 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: tetherd [-vR] [-S socket] [-D database] [-A age] [-M size]"
-	    " [-I interval]\n"
+	    "usage: tetherd [-vR] [-c file] [-S socket] [-D database] [-A age]"
+	    " [-M size] [-I interval]\n"
+	    "  -c FILE  configuration file, tether.conf(5) (default: none, the\n"
+	    "           embedded defaults); the options below win over it\n"
 	    "  -S PATH  control socket (default: $TETHER_SOCKET, or see tetherd(8))\n"
 	    "  -D PATH  SQLite database (default: under /var/lib/tether for root,\n"
 	    "           $XDG_STATE_HOME/tether otherwise)\n"
@@ -76,6 +80,7 @@ on_terminate(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	stopping = true;
+	config_quiesce();	/* no more auto-attach, no more restarts */
 	log_info("signal %d: detaching every target", (int)sig);
 	control_drain();
 	TAILQ_FOREACH(s, session_all(), entry) {
@@ -107,16 +112,22 @@ main(int argc, char **argv)
 	char err[PATH_MAX + 256], *slash;
 	struct event *ev_term, *ev_int;
 	struct store *st;
+	/* -1: not on the command line (the configuration file decides) */
 	struct retention_params retention = {
-		.interval = RETENTION_DEFAULT_INTERVAL,
+		.max_age = -1, .max_bytes = -1, .interval = -1,
 		.batch = RETENTION_DEFAULT_BATCH,
 	};
 	struct adopt_result adopted;
-	bool readopt = true;
+	struct config *cfg;
+	const char *config_path = NULL;
+	int readopt = -1;
 	int ch, status = 1;
 
-	while ((ch = getopt(argc, argv, "hvVRS:D:A:M:I:")) != -1) {
+	while ((ch = getopt(argc, argv, "hvVRc:S:D:A:M:I:")) != -1) {
 		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
 		case 'R':
 			readopt = false;
 			break;
@@ -146,7 +157,7 @@ main(int argc, char **argv)
 			snprintf(db_path, sizeof db_path, "%s", optarg);
 			break;
 		case 'v':
-			log_set_verbose(1);
+			config_force_debug();
 			break;
 		case 'V':
 			printf("tetherd %s\n", TETHER_VERSION);
@@ -159,6 +170,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(2);
+	/* A bad file stops the daemon here, before anything is touched. */
+	if ((cfg = config_load(config_path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "tetherd: %s\n", err);
+		return 1;
+	}
+	config_init(cfg, socket_path, sizeof socket_path, db_path, sizeof db_path,
+	    &readopt, &retention);
+	atexit(config_stop);	/* the early returns below */
 	if ((socket_path[0] == '\0' &&
 	    tether_default_socket(socket_path, sizeof socket_path) == -1) ||
 	    (db_path[0] == '\0' && default_database(db_path, sizeof db_path) == -1)) {
@@ -178,17 +197,24 @@ main(int argc, char **argv)
 		return 1;
 	}
 	strcat(logdir, "/logs");
-	if (tether_mkdir_p(logdir, 0700) == -1) {
-		log_warn("cannot create %s: %s", logdir, strerror(errno));
-		return 1;
-	}
 	cmd_env = (struct cmd_env){ .socket = socket_path, .database = db_path,
 	    .logdir = logdir };
 
+	/* Returning freed heap at every free costs a TLB shootdown each time
+	 * on some machines; a fork storm frees a little many times. */
+	if (mallopt(M_TRIM_THRESHOLD, 8 << 20) == 0)
+		log_warn("mallopt failed");
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return 1;
 	if ((st = store_open(db_path, err, sizeof err)) == NULL) {
 		log_warn("%s", err);
+		return 1;
+	}
+	/* Only once the database is known to be ours: a refusal leaves the
+	 * directory as it was. */
+	if (tether_mkdir_p(logdir, 0700) == -1) {
+		log_warn("cannot create %s: %s", logdir, strerror(errno));
+		store_close(st);
 		return 1;
 	}
 	model_init(st);
@@ -210,20 +236,27 @@ main(int argc, char **argv)
 	if (adopted.adopted + adopted.lost > 0)
 		log_info("previous run: %d target(s) re-adopted, %d lost",
 		    adopted.adopted, adopted.lost);
-	if (retention_start(base, st, &retention) == -1)
+	if (retention_start(base, st, &retention) == -1 ||
+	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
 	if (control_init(base, st, socket_path, err, sizeof err) == -1) {
 		log_warn("%s", err);
 		goto out_control;
 	}
 	model_set_event_hook(control_publish);
+	if (config_start(base, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_control;
+	}
 	log_info("listening on %s, database %s", socket_path, db_path);
 	if (event_base_dispatch(base) == -1)
 		log_warn("event loop failed");
 	else
 		status = 0;
 out_control:
+	config_stop();
 	retention_stop();
+	adopt_unwatch_commits();
 	control_close();
 	engine_free();
 out_base:
@@ -239,6 +272,7 @@ out_store:
 	}
 	store_close(st);
 	model_free();
+	config_stop();
 	log_info("stopped");
 	return status;
 }

@@ -1,14 +1,28 @@
 #include <stdio.h>
 
+#include "log.h"
+#include "triage.h"
 #include "triage-hook.h"
 
 int
 triage_hook_dump(struct target *t, const char *reason, enum limit_action action,
     char *err, size_t errlen)
 {
-	(void)t;
-	(void)reason;
-	(void)action;
-	snprintf(err, errlen, "this tetherd cannot triage yet");
-	return -1;
+	struct triage_opts o = { .core = true, .reason = reason };
+
+	switch (action) {
+	case LIMIT_DUMP_KILL:
+		o.then = TRIAGE_THEN_KILL;
+		break;
+	case LIMIT_DUMP_DETACH:
+		o.then = TRIAGE_THEN_DETACH;
+		break;
+	case LIMIT_DUMP_ABANDON:
+		o.then = TRIAGE_THEN_ABANDON;
+		break;
+	default:
+		o.then = TRIAGE_THEN_NONE;
+		break;
+	}
+	return triage_dump(t, &o, NULL, NULL, err, errlen);
 }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,12 +161,15 @@ item_target(const struct triage_item *it)
 	return t != NULL && t->pid == it->pid ? t : NULL;
 }
 
-static void
-item_error(struct triage_item *it, const char *fmt, const char *what)
+static void __attribute__((format(printf, 2, 3)))
+item_error(struct triage_item *it, const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof msg, fmt, what);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	if (json_object_get(it->proc, "error") == NULL)
 		json_object_set_new(it->proc, "error", json_string(msg));
 }
@@ -216,12 +220,14 @@ triage_text(struct triage *tr, bool outcomes)
 			fprintf(f, "core: %s\n", core);
 		if (error != NULL)
 			fprintf(f, "|%d: %s\n", tr->items[i].ordinal, error);
-		if (outcomes)
-			fprintf(f, "|%d: %s\n", tr->items[i].ordinal, json_string_value(
-			    json_object_get(proc, "outcome")));
 	}
-	if (outcomes && tr->file[0] != '\0')
-		fprintf(f, "\nTriage written to %s\n", tr->file);
+	if (outcomes) {
+		fputc('\n', f);
+		for (i = 0; i < tr->n; i++)
+			fprintf(f, "|%d: %s\n", tr->items[i].ordinal, json_string_value(
+			    json_object_get(tr->items[i].proc, "outcome")));
+		fprintf(f, "Triage written to %s\n", tr->file);
+	}
 	fclose(f);
 	return text;
 }
@@ -412,7 +418,7 @@ reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen
 	char dir[PATH_MAX], name[64], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int i, fd;
+	int i, n, fd;
 
 	triage_dir(dir, sizeof dir);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
@@ -424,11 +430,15 @@ reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	for (i = 1; i < 1000; i++) {
 		if (i == 1)
-			snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s", dir, name,
+			n = snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s", dir, name,
 			    t->ordinal, stamp);
 		else
-			snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s-%d", dir, name,
-			    t->ordinal, stamp, i);
+			n = snprintf(tr->stem, sizeof tr->stem, "%s/%s-%d-%s-%d", dir,
+			    name, t->ordinal, stamp, i);
+		if (n < 0 || (size_t)n + 32 >= sizeof tr->stem) {
+			snprintf(err, errlen, "%s: name too long", dir);
+			return -1;
+		}
 		snprintf(tr->file, sizeof tr->file, "%s.txt", tr->stem);
 		fd = open(tr->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd != -1) {

@@ -88,6 +88,6 @@ assert_eq "$NOBODY $NOBODY $NOBODY $NOBODY" "$(status_field "$C" Gid | tr -s '\t
 GROUPS_OF_C=" $(status_field "$C" Groups) "
 [[ $GROUPS_OF_C != *" 0 "* ]] || fail "nobody's created process has group 0 (root): Groups:$GROUPS_OF_C"
 assert_tracer "$C" "$DAEMON_PID"
-nb_ctl g
+release_if_held "$C"
 wait_until test -s "$DIR/nb/c.progress"
 assert_eq "$NOBODY" "$(stat -c %u "$DIR/nb/c.progress")" "owner of the file nobody's created process wrote"

@@ -36,7 +36,7 @@ ctl .create "$HELPERS/sleeper" "$DIR/created.progress"
 CREATED=$(pid_of_reply)
 assert_eq "$(status_line "${OUT:0:1}" 0 "$CREATED" create "$SLEEPER_EXE")" "$OUT" ".create reply"
 assert_match '^(running|stopped)$' "$(state_of "$CREATED")" "state row of the created process right after the reply"
-ctl g
+release_if_held "$CREATED"
 wait_until test -s "$DIR/created.progress"
 
 step "attach"
@@ -121,12 +121,10 @@ step "the events command agrees"
 ctl events 100
 assert_eq "$(db "SELECT count(*) FROM events WHERE session_id = $SID")" "$(wc -l <<<"$OUT")" "lines of events 100"
 ctl --json events 100
-# The kinds, whether the array came as one line or one line per element.
-assert_eq "$(db "SELECT kind FROM events WHERE session_id = $SID ORDER BY id" | tr '\n' ' ')" \
-	"$("$PY" -c '
-import json, sys
-docs = [json.loads(l) for l in sys.stdin if l.strip()]
-events = docs[0] if len(docs) == 1 and isinstance(docs[0], list) else docs
-print("".join(e["kind"] + " " for e in events))' <<<"$OUT")" "kinds of events --json"
 assert_eq 1 "$(wc -l <<<"$OUT")" "lines printed by --json events 100 (one JSON document per command); output:
 $OUT"
+assert_eq "$(db "SELECT kind FROM events WHERE session_id = $SID ORDER BY id" | tr '\n' ' ')" \
+	"$(jget "$OUT" '"".join(e["kind"] + " " for e in d["events"])')" "kinds of events --json"
+assert_eq "$(db "SELECT ifnull(t.ordinal, 'None'), ifnull(t.pid, 'None') FROM events e
+	LEFT JOIN targets t ON t.id = e.target_id WHERE e.session_id = $SID ORDER BY e.id" | tr '\n' ' ')" \
+	"$(jget "$OUT" '"".join("%s|%s " % (e["ordinal"], e["pid"]) for e in d["events"])')" "ordinals and pids of events --json"

@@ -49,3 +49,14 @@ ctl --json '|*'
 assert_eq "0 $E attach $SLEEP_EXE running|1 $C child $SLEEP_EXE running" \
 	"$(jget "$OUT" '"|".join("%s %s %s %s %s" % (p["ordinal"], p["pid"], p["how"], p["name"], p["state"]) for p in d["processes"])')" \
 	"|* --json after both execs"
+
+step "the database has both execs"
+assert_eq "0|$SLEEP_EXE
+1|$SLEEP_EXE" "$(db "SELECT ordinal, exe FROM targets ORDER BY ordinal")" "targets (ordinal|exe) after both execs"
+EXECS=$(db "SELECT t.ordinal || ' ' || e.detail FROM events e JOIN targets t ON t.id = e.target_id
+	WHERE e.kind = 'exec' ORDER BY e.id")
+assert_eq "1 $SLEEP_EXE|0 $SLEEP_EXE" "$("$PY" -c '
+import json, sys
+print("|".join(o + " " + json.loads(d)["exe"] for o, d in (l.split(" ", 1) for l in sys.stdin.read().splitlines())))' <<<"$EXECS")" \
+	"exec events (ordinal exe); all of them:
+$EXECS"

@@ -20,7 +20,9 @@ export LC_ALL=C
 
 TEST_NAME=${0##*/}
 TEST_NAME=${TEST_NAME%.sh}
-POLL_LIMIT_US=10000000	# wait_until gives up after 10 s
+# wait_until gives up after 10 s (E2E_POLL_SECONDS for a slow machine).
+POLL_SECONDS=${E2E_POLL_SECONDS:-10}
+POLL_LIMIT_US=$((POLL_SECONDS * 1000000))
 
 # ---------------------------------------------------------------- reporting
 
@@ -98,7 +100,7 @@ unset TETHER_SOCKET TETHER_SESSION
 # Pids of processes carrying our tag, except this shell and the daemon.
 tagged_pids() {
 	local f p
-	for f in $(env -u TETHER_E2E_TAG grep -lzx "TETHER_E2E_TAG=$DIR" /proc/[0-9]*/environ 2>/dev/null); do
+	for f in $(env -u TETHER_E2E_TAG grep -lzxF "TETHER_E2E_TAG=$DIR" /proc/[0-9]*/environ 2>/dev/null); do
 		p=${f#/proc/}
 		p=${p%/environ}
 		[ "$p" != $$ ] && [ "$p" != "$BASHPID" ] && [ "$p" != "$DAEMON_PID" ] && echo "$p"
@@ -110,6 +112,8 @@ cleanup() {
 	local rc=$? pids i
 	set +e
 	trap - EXIT
+	# The shell reports jobs a signal ended; those cleanup ends are no news.
+	disown -a
 	pids=$(tagged_pids)
 	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
 	if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
@@ -145,17 +149,26 @@ now_us() {
 wait_until() {
 	local deadline=$(($(now_us) + POLL_LIMIT_US))
 	until "$@"; do
-		[ "$(now_us)" -lt "$deadline" ] || fail "timed out after 10 s waiting until: $*"
+		[ "$(now_us)" -lt "$deadline" ] || fail "timed out after $POLL_SECONDS s waiting until: $*"
 		sleep 0.02
 	done
 }
 
 # ------------------------------------------------------------- processes
 
+# proc_file FILE: the whole text of a /proc file, read in one go. (A
+# line-by-line read seeks between lines, and /proc/PID/status is made anew
+# at each seek: a State line that changed length in between makes the next
+# line be skipped or cut.)
+proc_file() {
+	{ cat "$1"; } 2>/dev/null || true
+}
+
 # proc_state PID: the state letter of /proc/PID/stat, or nothing.
 proc_state() {
 	local line
-	{ read -r line </proc/"$1"/stat; } 2>/dev/null || return 0
+	line=$(proc_file "/proc/$1/stat")
+	[ -n "$line" ] || return 0
 	line=${line##*) }
 	echo "${line%% *}"
 }
@@ -169,17 +182,11 @@ is_alive() {
 
 # status_field PID FIELD [TASK]: a field of /proc/PID/status (or of the task).
 status_field() {
-	local file=/proc/$1/status key value
+	local file=/proc/$1/status text
 	[ $# -gt 2 ] && file=/proc/$1/task/$3/status
-	{
-		while IFS=$':\t ' read -r key value; do
-			if [ "$key" == "$2" ]; then
-				echo "$value"
-				return 0
-			fi
-		done <"$file"
-	} 2>/dev/null
-	return 1
+	text=$(proc_file "$file")
+	[[ $'\n'$text =~ $'\n'$2:[[:blank:]]*([^$'\n']*) ]] || return 1
+	echo "${BASH_REMATCH[1]}"
 }
 
 tracer_pid() {
@@ -207,7 +214,9 @@ every_task_tracer_is() {
 
 # assert_tracer PID EXPECTED [WHAT]
 assert_tracer() {
-	assert_eq "$2" "$(tracer_pid "$1")" "${3:-TracerPid of $1}"
+	local state
+	state=$(proc_state "$1")
+	assert_eq "$2" "$(tracer_pid "$1")" "${3:-TracerPid of $1} (pid $1, state '${state:-no such process}')"
 }
 
 assert_alive() {
@@ -229,11 +238,10 @@ exe_is() {
 }
 
 # spawn CMD...: starts CMD in the background; its pid is left in LAST_PID.
-# Disowned, so that the shell does not report its death.
+# It stays a job of this shell, which reports in the log if a signal ends it.
 spawn() {
 	"$@" &
 	LAST_PID=$!
-	disown "$LAST_PID"
 }
 
 # ---------------------------------------------------------------- files
@@ -368,11 +376,17 @@ ordinals() {
 }
 
 daemon_answers() {
-	is_alive "$DAEMON_PID" || fail "tetherd exited during start-up"
+	local rc=0
+	if ! is_alive "$DAEMON_PID"; then
+		wait "$DAEMON_PID" || rc=$?
+		fail "tetherd exited with status $rc during start-up"
+	fi
 	ctl_ok status
 }
 
 start_daemon() {
+	[ -x "$TETHERD" ] || fail "no program at $TETHERD"
+	[ -x "$TETHERCTL" ] || fail "no program at $TETHERCTL"
 	"$TETHERD" -S "$SOCK" -D "$DB" >>"$DIR/tetherd.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_until daemon_answers
@@ -388,6 +402,29 @@ stop_daemon() {
 	DAEMON_RC=0
 	wait "$DAEMON_PID" || DAEMON_RC=$?
 	DAEMON_PID=
+}
+
+# state_of_target PID: the "state" |* --json gives for the target PID.
+state_of_target() {
+	ctl --json '|*'
+	jget "$OUT" '[p["state"] for p in d["processes"] if p["pid"] == '"$1"'][0]'
+}
+
+# release_if_held PID: a created target may start running or held at its
+# start (DESIGN does not say); when |* says it is stopped, `g` lets it run.
+# Either way the caller then waits for it to make progress, so a target
+# said to run that does not fails the test.
+release_if_held() {
+	local state
+	state=$(state_of_target "$1")
+	case $state in
+	running) ;;
+	stopped)
+		ctl g
+		assert_match '^Continued [1-9][0-9]* target\(s\)\.$' "$OUT" "g reply for a held created target"
+		;;
+	*) fail "state of created target $1 is '$state', expected running or stopped" ;;
+	esac
 }
 
 # attach PID: `.attach PID` must succeed; prints nothing.

@@ -10,7 +10,7 @@ SLEEPER_EXE=$(exe_of "$HELPERS/sleeper")
 ctl .create "$HELPERS/sleeper" "$DIR/c.progress"
 C=$(pid_of_reply)
 assert_eq "$(status_line "${OUT:0:1}" 0 "$C" create "$SLEEPER_EXE")" "$OUT" ".create reply"
-ctl g
+release_if_held "$C"
 wait_until test -s "$DIR/c.progress"
 spawn_sleeper a
 A=$LAST_PID

@@ -132,7 +132,14 @@ static void test_no_argument_aliases(void **state)
 	expands_to("threads", "~");
 	expands_to("quit", "q");
 	expands_to("quit -d", "qd");
-	misused("go 1", "go: too many arguments");
+	expands_to("go -h", "gh");
+	expands_to("go -n", "gn");
+	expands_to("break", ".breakin");
+	expands_to("abandon", ".abandon");
+	expands_to("abandon -n", ".abandon /n");
+	misused("go 1", "go: expected -n or -h");
+	misused("go -h -n", "go: too many arguments");
+	misused("break now", "break: too many arguments");
 	misused("threads all", "threads: too many arguments");
 	misused("quit -n", "quit: expected -d");
 	misused("quit -d -d", "quit: too many arguments");

@@ -115,6 +115,10 @@ static void test_prefix(void **state)
 	check_one("| g", PROCID_ALL, 0, "g", NULL, NULL);
 	check_one("|~[77]\t.childdbg 1", PROCID_PID, 77, ".childdbg", "1", NULL);
 	check_one("|3s extra", PROCID_ORDINAL, 3, "|s", "extra", NULL);
+	/* a thread command needs no blank after the identifier */
+	check_one("|*~*k", PROCID_ALL, 0, "~*k", NULL, NULL);
+	check_one("|2~", PROCID_ORDINAL, 2, "~", NULL, NULL);
+	check_one("|~[77]~*k", PROCID_PID, 77, "~*k", NULL, NULL);
 }
 
 static void test_semicolons(void **state)
@@ -209,7 +213,7 @@ static void test_text_after_identifier(void **state)
 	check_error("|1x .detach", "'|1x': unexpected text after process identifier");
 	check_error("|1sx", "'|1sx': unexpected text after process identifier");
 	check_error("|1ss;g", "'|1ss': unexpected text after process identifier");
-	check_error("|*~*k", "'|*~*k': unexpected text after process identifier");
+	check_error("|*k", "'|*k': unexpected text after process identifier");
 	check_error("|~[5]]", "'|~[5]]': unexpected text after process identifier");
 	check_error("g;|.x", "'|.x': unexpected text after process identifier");
 	check_error("|1 |2", "process identifier");

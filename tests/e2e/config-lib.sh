@@ -1,0 +1,63 @@
+# Sourced by the tether.conf tests after lib.sh.
+#
+# Careful: in connector mode the daemon sees every exec on the machine, and
+# the tests run in parallel. Every policy of these tests matches only
+# command lines under $DIR (the test's own directory), or it would take
+# the processes of the other tests.
+
+# start_daemon_with FILE [ARGS...]: start_daemon, with -c FILE. With
+# DAEMON_NICE set, tetherd runs at that nice value (timing tests on a
+# machine that other work keeps busy).
+start_daemon_with() {
+	local nice=()
+	[ -x "$TETHERD" ] || fail "no program at $TETHERD"
+	[ -n "${DAEMON_NICE:-}" ] && nice=(nice -n "$DAEMON_NICE")
+	"${nice[@]}" "$TETHERD" -c "$1" -S "$SOCK" -D "$DB" "${@:2}" >>"$DIR/tetherd.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until daemon_answers
+	ctl --json status
+	assert_eq "$DAEMON_PID" "$(jget "$OUT" 'd["pid"]')" "daemon pid in status --json"
+}
+
+# session_pids SESSION: the pids |* lists in SESSION, ascending.
+session_pids() {
+	ctl -s "$1" --json '|*'
+	jget "$OUT" '" ".join(str(p) for p in sorted(p["pid"] for p in d["processes"]))'
+}
+
+# in_session SESSION PID: PID is a live target of SESSION.
+in_session() {
+	local p
+	for p in $(session_pids "$1"); do
+		[ "$p" == "$2" ] && return 0
+	done
+	return 1
+}
+
+# target_json SESSION PID: the process object of |* --json, keys sorted,
+# without the marks (current, event), which depend on the events' order.
+target_obj() {
+	ctl -s "$1" --json '|*'
+	jget "$OUT" 'json.dumps([{k: v for k, v in p.items() if k not in ("current", "event")} for p in d["processes"] if p["pid"] == '"$2"'][0], sort_keys=True, separators=(",", ":"))'
+}
+
+# events_of PID: "kind detail" lines of the target with that pid (the
+# latest one with it), oldest first.
+events_of() {
+	db "SELECT e.kind || ' ' || coalesce(e.detail, '') FROM events e
+	    WHERE e.target_id = (SELECT max(id) FROM targets WHERE pid = $1) ORDER BY e.id"
+}
+
+# state_in_db PID: the state of the latest target with that pid.
+state_in_db() {
+	db "SELECT state FROM targets WHERE id = (SELECT max(id) FROM targets WHERE pid = $1)"
+}
+
+db_state_is() { # PID STATE
+	[ "$(state_in_db "$1")" == "$2" ]
+}
+
+# untraced PID: no tracer (TracerPid 0).
+untraced() {
+	[ "$(tracer_pid "$1")" == 0 ]
+}

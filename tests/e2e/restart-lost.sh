@@ -1,0 +1,100 @@
+#!/bin/bash
+# Restart, the other side (DESIGN §4): targets that are not the same process
+# any more are marked lost and never touched. One exited while the daemon
+# was down; one exited and its pid was given (ns_last_pid) to an unrelated
+# process, which must stay untraced; one is there but re-adoption is off
+# (tetherd -R). What is the same process is re-adopted.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "${E2E_LIB:-${0%/*}/lib.sh}"
+
+[ "$(id -u)" == 0 ] || skip "ns_last_pid and re-adoption need root"
+[ -w /proc/sys/kernel/ns_last_pid ] || skip "no writable /proc/sys/kernel/ns_last_pid"
+
+kill_daemon() {
+	kill -9 "$DAEMON_PID"
+	wait_until not is_alive "$DAEMON_PID"
+	wait "$DAEMON_PID" 2>/dev/null || true
+	DAEMON_PID=
+}
+start_daemon_with() { # ARGS...: start_daemon with more options
+	"$TETHERD" -S "$SOCK" -D "$DB" "$@" >>"$DIR/tetherd.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_until daemon_answers
+}
+row() { # ORDINAL: state|reason of the last lost event
+	db "SELECT t.state || '|' || ifnull((SELECT json_extract(e.detail, '$.reason')
+		FROM events e WHERE e.target_id = t.id AND e.kind = 'lost'
+		ORDER BY e.id DESC LIMIT 1), '') FROM targets t WHERE t.ordinal = $1"
+}
+# take_pid PID: starts a sleeper (an unrelated process) that gets pid PID;
+# sets LAST_PID. The kernel gives the pid after ns_last_pid to the next
+# fork; others may fork in between, so it tries again (bounded).
+take_pid() {
+	local want=$1 i
+	for i in $(seq 200); do
+		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
+		spawn "$HELPERS/sleeper" "$DIR/reuser.progress"
+		[ "$LAST_PID" == "$want" ] && return 0
+		kill -9 "$LAST_PID"
+		wait "$LAST_PID" 2>/dev/null || true
+	done
+	fail "could not get pid $want for the unrelated process in 200 tries"
+}
+
+start_daemon
+spawn_sleeper gone
+GONE=$LAST_PID
+attach "$GONE"
+spawn_sleeper reused
+REUSED=$LAST_PID
+attach "$REUSED"
+spawn_sleeper same
+SAME=$LAST_PID
+attach "$SAME"
+
+step "kill -9; two targets exit while no daemon runs"
+kill_daemon
+kill -TERM "$GONE" "$REUSED"
+wait "$GONE" "$REUSED" 2>/dev/null || true
+wait_until not is_alive "$GONE"
+wait_until not is_alive "$REUSED"
+step "pid $REUSED goes to an unrelated process"
+take_pid "$REUSED"
+REUSER=$LAST_PID
+wait_until test -s "$DIR/reuser.progress"
+OLD_START=$(db "SELECT start_time FROM targets WHERE ordinal = 1")
+
+step "restart: |0 lost (gone), |1 lost (pid reused), |2 re-adopted"
+start_daemon
+assert_eq "lost|gone" "$(row 0)" "|0 (exited while the daemon was down)"
+assert_eq "lost|pid reused" "$(row 1)" "|1 (its pid now another process's)"
+assert_eq "running|" "$(row 2)" "|2 (the same process)"
+assert_tracer "$REUSER" 0 "TracerPid of the unrelated process with pid $REUSER"
+assert_tracer "$SAME" "$DAEMON_PID" "TracerPid of the re-adopted target"
+ctl '|*'
+assert_eq "2" "$(ordinals)" "ordinals |* lists"
+ctl_expect 1 "|~[$REUSER]"
+ctl --json events -k lost,adopt
+assert_eq "lost 0 $GONE|lost 1 $REUSED|adopt 2 $SAME" \
+	"$(jget "$OUT" '"|".join("%s %s %s" % (e["kind"], e["ordinal"], e["pid"]) for e in d["events"])')" "events -k lost,adopt"
+DETAIL=$(db "SELECT detail FROM events WHERE kind = 'lost' AND target_id = (SELECT id FROM targets WHERE ordinal = 1)")
+assert_eq "$OLD_START" "$(jget "$DETAIL" 'd["start_time"]')" "start_time in the lost event's detail ($DETAIL)"
+ctl --json history -S lost
+assert_eq "0 1" "$(jget "$OUT" '" ".join(str(t["ordinal"]) for t in d["targets"])')" "history -S lost"
+ctl history -p 1
+assert_match "  lost  " "$OUT" "history -p 1"
+# Still untouched after the daemon has run its loop for a while.
+wait_progress "$DIR/reuser.progress"
+assert_tracer "$REUSER" 0 "TracerPid of the unrelated process, later"
+
+step "re-adoption off (-R): the live target is lost and left alone"
+kill_daemon
+wait_until tracer_is "$SAME" 0
+start_daemon_with -R
+assert_eq "lost|re-adoption off" "$(row 2)" "|2 with -R"
+assert_tracer "$SAME" 0 "TracerPid of |2's process with -R"
+assert_alive "$SAME"
+ctl '|*'
+assert_eq "" "$(ordinals)" "ordinals |* lists with -R"
+assert_match "dormant" "$OUT" "|* with -R"
+assert_eq 0 "$(db "SELECT count(*) FROM targets WHERE state IN ('running', 'stopped')")" "live rows with -R"
