@@ -148,7 +148,7 @@ static const char v1_data[] =
 /* A database as a tether of schema version `version` left it. */
 static void make_old_database(const char *path, int version)
 {
-	char pragmas[96];
+	char pragmas[160];
 	int i;
 
 	for (i = 0; i < version; i++)
