@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,16 +226,39 @@ static void on_interrupt(int sig)
 
 /*
  * At an interactive prompt Ctrl+C breaks in, as in the debugger: every
- * target of the session is stopped and held. No SA_RESTART, so that the
- * prompt's read returns to do it.
+ * target of the session is stopped and held. SIGINT stays blocked except
+ * while waiting for input (pselect), so that one arriving between the
+ * prompt and the read is not lost; stdin is unbuffered so that pselect
+ * sees all there is to read.
  */
-static void catch_interrupt(void)
+static sigset_t prompt_mask;
+
+static int catch_interrupt(void)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigset_t intr;
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) < 0)
+	sigemptyset(&intr);
+	sigaddset(&intr, SIGINT);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigprocmask(SIG_BLOCK, &intr, &prompt_mask) < 0) {
 		fprintf(stderr, "tetherctl: SIGINT: %s\n", strerror(errno));
+		return -1;
+	}
+	sigdelset(&prompt_mask, SIGINT);
+	setvbuf(stdin, NULL, _IONBF, 0);
+	return 0;
+}
+
+/* Waits for input with SIGINT let through: 0, or -1 on an interrupt. */
+static int wait_input(void)
+{
+	fd_set in;
+
+	FD_ZERO(&in);
+	FD_SET(STDIN_FILENO, &in);
+	return pselect(STDIN_FILENO + 1, &in, NULL, NULL, NULL, &prompt_mask) < 0 ? -1 : 0;
 }
 
 /* One request per line of stdin; the status is the last failure's. */
@@ -246,16 +270,19 @@ static int run_stdin(struct ctl *ctl)
 	size_t cap = 0;
 	ssize_t n;
 
-	if (tty)
-		catch_interrupt();
+	if (tty && catch_interrupt() < 0)
+		tty = 0;
 	for (;;) {
 		if (interrupted) {
 			interrupted = 0;
 			fputc('\n', stderr);
 			run_line(ctl, ".breakin");
 		}
-		if (tty)
+		if (tty) {
 			fprintf(stderr, "tether:%s> ", ctl->session);
+			if (wait_input() < 0 && errno == EINTR)
+				continue;
+		}
 		if ((n = getline(&line, &cap, stdin)) < 0) {
 			if (ferror(stdin) && errno == EINTR) {
 				clearerr(stdin);

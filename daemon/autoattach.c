@@ -1,7 +1,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/param.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +64,9 @@ on_netlink(evutil_socket_t fd, short what, void *arg)
 	struct sockaddr_nl from;
 	socklen_t fromlen;
 	struct nlmsghdr *nlh;
-	struct cn_msg *cn;
-	struct proc_event *ev;
+	struct cn_msg cn;
+	struct proc_event ev;
+	const char *data;
 	ssize_t n;
 	int reads, len;
 
@@ -93,15 +96,22 @@ on_netlink(evutil_socket_t fd, short what, void *arg)
 		for (nlh = &u.nl; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_NOOP)
 				continue;
-			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof *cn + sizeof *ev))
+			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof cn +
+			    offsetof(struct proc_event, event_data) +
+			    sizeof ev.event_data.exec))
 				continue;
-			cn = NLMSG_DATA(nlh);
-			if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
+			/* The event sits at offset 36 of the message, not
+			 * aligned for struct proc_event: copy it out. */
+			data = NLMSG_DATA(nlh);
+			memcpy(&cn, data, sizeof cn);
+			if (cn.id.idx != CN_IDX_PROC || cn.id.val != CN_VAL_PROC)
 				continue;
-			ev = (struct proc_event *)cn->data;
-			if (ev->what == PROC_EVENT_EXEC)
-				policy_consider(ev->event_data.exec.process_tgid,
-				    ev->timestamp_ns);
+			memset(&ev, 0, sizeof ev);
+			memcpy(&ev, data + sizeof cn, MIN(sizeof ev,
+			    nlh->nlmsg_len - NLMSG_LENGTH(sizeof cn)));
+			if (ev.what == PROC_EVENT_EXEC)
+				policy_consider(ev.event_data.exec.process_tgid,
+				    ev.timestamp_ns);
 		}
 	}
 }

@@ -52,16 +52,20 @@ static void
 release_all(struct target *t, bool abandon)
 {
 	struct thread *th;
+	/* The abandon event says where the process went: left stopped. */
+	const char *left = abandon ? "\"left\":\"stopped\"" : "";
 	char detail[96] = "";
 	int sig;
 
 	if (abandon && kill(t->pid, SIGSTOP) == -1)
 		log_warn("SIGSTOP to %d: %s", (int)t->pid, strerror(errno));
+	if (abandon)
+		snprintf(detail, sizeof detail, "{%s}", left);
 	TAILQ_FOREACH(th, &t->threads, entry) {
 		sig = th->pending_sig;
 		if (th->outstanding) {
-			snprintf(detail, sizeof detail, "{\"signal\":%d,\"handled\":%s}",
-			    sig, t->op->deliver ? "false" : "true");
+			snprintf(detail, sizeof detail, "{%s%s\"signal\":%d,\"handled\":%s}",
+			    left, abandon ? "," : "", sig, t->op->deliver ? "false" : "true");
 			if (!t->op->deliver)
 				sig = 0;
 		}

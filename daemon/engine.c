@@ -294,9 +294,10 @@ signal_action(const struct thread *th, int sig)
 	enum sig_action action = sig <= SIGNAL_MAX ? t->session->sigact[sig] : SIGACT_NOTIFY;
 	struct proc_status ps;
 
-	/* While an operation stops the threads, a signal is not a break: it
-	 * is delivered, as it would have been without the daemon. */
-	if (t->op != NULL && action != SIGACT_IGNORE)
+	/* While the daemon lets go of the process, a signal is not a break:
+	 * it is delivered, as it would have been without the daemon. */
+	if (t->op != NULL && t->op->kind != OP_PAUSE && t->op->kind != OP_HOLD &&
+	    action != SIGACT_IGNORE)
 		return SIGACT_NOTIFY;
 	if (action == SIGACT_SECOND_CHANCE)
 		action = procfs_status(t->pid, &ps) == 0 &&
@@ -314,7 +315,11 @@ hold_for_break(struct target *t)
 	struct target *other;
 
 	t->held = true;
-	target_interrupt(t);
+	/* A pause or a hold in progress is already stopping every thread. */
+	if (t->op != NULL)
+		op_progress(t);
+	else
+		target_interrupt(t);
 	if (!t->session->allstop)
 		return;
 	TAILQ_FOREACH(other, &t->session->targets, entry)

@@ -81,7 +81,7 @@ assert_tracer "$T" "$DAEMON_PID"
 assert_eq "abandoned||" "$(db "SELECT state || '|' || ifnull(exit_code, '') || '|' || ifnull(exit_signal, '') FROM targets WHERE ordinal = 1")" \
 	"targets row of the abandoned sleeper (state|exit_code|exit_signal)"
 assert_eq "attach|
-abandon|" "$(events_of "$A" 1)" "events of the abandoned sleeper"
+abandon|{\"left\":\"stopped\"}" "$(events_of "$A" 1)" "events of the abandoned sleeper"
 
 if $HAVE_GDB; then
 	step "gdb -p $A takes it"
@@ -132,10 +132,10 @@ kill -CONT "$K"
 assert_eq 1 "$(caught_now)" "handler calls after .abandon /n and SIGCONT"
 assert_eq "attach|
 signal|{\"signal\":10,\"name\":\"SIGUSR1\",\"tid\":$K,\"action\":\"break\"}
-abandon|{\"signal\":10,\"handled\":true}" "$(events_of "$K" 2)" "events of the catcher (ordinal 2)"
+abandon|{\"left\":\"stopped\",\"signal\":10,\"handled\":true}" "$(events_of "$K" 2)" "events of the catcher (ordinal 2)"
 assert_eq "attach|
 signal|{\"signal\":10,\"name\":\"SIGUSR1\",\"tid\":$K,\"action\":\"break\"}
-abandon|{\"signal\":10,\"handled\":false}" "$(events_of "$K" 3)" "events of the catcher (ordinal 3)"
+abandon|{\"left\":\"stopped\",\"signal\":10,\"handled\":false}" "$(events_of "$K" 3)" "events of the catcher (ordinal 3)"
 wait_progress "$DIR/t.progress"
 assert_tracer "$T" "$DAEMON_PID"
 

@@ -197,6 +197,8 @@ def expect(what):
             seen += data
     seen = seen[seen.index(what) + len(what):]
 expect(b"tether:default> ")
+# Ctrl+C right after the prompt, before tetherctl waits for input: it must
+# not be lost (SIGINT is blocked until tetherctl waits, then taken).
 os.write(fd, b"\x03")
 expect(b"Break-in: 2 target(s) stopped.\r\n")
 expect(b"tether:default> ")

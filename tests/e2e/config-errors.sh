@@ -6,7 +6,7 @@
 # no file, the daemon runs on its embedded defaults.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
-. "${E2E_LIB%/*}/config-lib.sh"
+. "$(dirname "${E2E_LIB:-$0}")/config-lib.sh"
 
 CONF=$DIR/tether.conf
 

@@ -5,7 +5,7 @@
 # restart = no does not.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
-. "${E2E_LIB%/*}/config-lib.sh"
+. "$(dirname "${E2E_LIB:-$0}")/config-lib.sh"
 
 [ "$(id -u)" == 0 ] || skip "running a target as another user needs root"
 NOBODY_UID=$(id -u nobody 2>/dev/null) || skip "no user nobody"

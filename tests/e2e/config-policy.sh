@@ -7,7 +7,7 @@
 # of the exec.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
-. "${E2E_LIB%/*}/config-lib.sh"
+. "$(dirname "${E2E_LIB:-$0}")/config-lib.sh"
 
 [ "$(id -u)" == 0 ] || skip "the process events connector needs root"
 

@@ -6,7 +6,7 @@
 # what ran before the daemon started is not taken. Status says "scan".
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
-. "${E2E_LIB%/*}/config-lib.sh"
+. "$(dirname "${E2E_LIB:-$0}")/config-lib.sh"
 
 SLEEPER_EXE=$(exe_of "$HELPERS/sleeper")
 CONF=$DIR/tether.conf
