@@ -458,8 +458,8 @@ govern(struct target *t, const char *origin_kind, const char *origin_name,
 	snprintf(origin, sizeof origin, "%s %s", origin_kind, origin_name);
 	/* the time from the exec (the kernel's stamp) to the attach */
 	if (latency_ms >= 0)
-		snprintf(detail, sizeof detail, "{\"%s\":\"%s\",\"exec_to_attach_ms\":%.3f}",
-		    origin_kind, origin_name, latency_ms);
+		snprintf(detail, sizeof detail, "{\"%s\":\"%s\",\"exec_to_attach_us\":%lld}",
+		    origin_kind, origin_name, (long long)(latency_ms * 1000));
 	else
 		snprintf(detail, sizeof detail, "{\"%s\":\"%s\"}", origin_kind,
 		    origin_name);

@@ -86,7 +86,7 @@ assert_tracer "$F" "$DAEMON_PID" "TracerPid of the forker"
 POLICY_EVENT=$(db "SELECT e.detail FROM events e JOIN targets t ON t.id = e.target_id
 	WHERE t.pid = $F AND e.kind = 'policy'")
 assert_eq forkers "$(jget "$POLICY_EVENT" 'd["policy"]')" "policy of the forker's policy event"
-DAEMON_MS=$(jget "$POLICY_EVENT" 'int(d["exec_to_attach_ms"])')
+DAEMON_MS=$(jget "$POLICY_EVENT" 'd["exec_to_attach_us"] // 1000')
 T0=$(<"$DIR/t0")
 JOINED=$(db "SELECT joined_at FROM targets WHERE pid = $F")
 OUTER_MS=$("$PY" -c 'import sys; print(int((float(sys.argv[2]) - float(sys.argv[1])) * 1000))' "$T0" "$JOINED")
@@ -132,7 +132,7 @@ wait_until has_lines "$DIR/x/children" 1
 K=$(nth_line "$DIR/x/children" 1)
 wait_until in_session kids "$K"
 assert_tracer "$K" "$DAEMON_PID" "TracerPid of the execer's child"
-assert_match '^attach '$'\n''policy \{"policy":"kids","exec_to_attach_ms":[0-9.]+\}$' "$(events_of "$K")" "events of the descendant"
+assert_match '^attach '$'\n''policy \{"policy":"kids","exec_to_attach_us":[0-9]+\}$' "$(events_of "$K")" "events of the descendant"
 
 step "the others were left alone"
 # Their execs came before those above, and the connector reports in order.
