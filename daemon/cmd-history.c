@@ -303,6 +303,12 @@ cmd_history_exec(struct cmd_ctx *ctx)
 		    how, parent_text, joined, ended, fate_text,
 		    json_is_string(json_object_get(t, "name")) ?
 		    json_string_value(json_object_get(t, "name")) : "?");
+		if (json_is_string(json_object_get(t, "triage")))
+			cmd_print(ctx, "%4s  triage: %s%s%s", "",
+			    json_string_value(json_object_get(t, "triage")),
+			    json_is_string(json_object_get(t, "core")) ? "  core: " : "",
+			    json_is_string(json_object_get(t, "core")) ?
+			    json_string_value(json_object_get(t, "core")) : "");
 	}
 	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
 	    "targets", targets));

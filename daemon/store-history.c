@@ -312,7 +312,7 @@ static json_t *collect(struct store *st, sqlite3_stmt *s,
 static json_t *history_json(sqlite3_stmt *s)
 {
 	return json_pack("{s:i, s:i, s:s, s:o, s:o, s:o, s:I, s:b, s:s, s:o, s:o,"
-	    " s:I, s:f, s:o}",
+	    " s:I, s:f, s:o, s:o, s:o}",
 	    "ordinal", sqlite3_column_int(s, 0),
 	    "pid", sqlite3_column_int(s, 1),
 	    "how", (const char *)sqlite3_column_text(s, 2),
@@ -326,20 +326,26 @@ static json_t *history_json(sqlite3_stmt *s)
 	    "exit_signal", int_or_null(s, 10),
 	    "start_time", (json_int_t)sqlite3_column_int64(s, 11),
 	    "joined_at", sqlite3_column_double(s, 12),
-	    "ended_at", real_or_null(s, 13));
+	    "ended_at", real_or_null(s, 13),
+	    "triage", text_or_null(s, 14),
+	    "core", text_or_null(s, 15));
 }
 
 json_t *store_history(struct store *st, int64_t session_id,
     const struct history_filter *f)
 {
-	char sql[1024];
+	char sql[2048];
 	sqlite3_stmt *s;
 
 	snprintf(sql, sizeof sql,
 	    "SELECT * FROM (SELECT t.ordinal, t.pid, t.how, t.exe, t.cmdline,"
 	    " p.ordinal, t.uid, t.childdbg, t.state, t.exit_code, t.exit_signal,"
-	    " t.start_time, t.joined_at, t.ended_at"
+	    " t.start_time, t.joined_at, t.ended_at,"
+	    /* where its latest triage (dump) left the stacks and the core */
+	    " json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core')"
 	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id"
+	    " LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events"
+	    " WHERE target_id = t.id AND kind = 'triage')"
 	    " WHERE t.session_id = ?1%s%s%s%s"
 	    " ORDER BY t.ordinal DESC LIMIT ?6) ORDER BY 1",
 	    f->ordinal >= 0 ? " AND t.ordinal = ?2" : "",

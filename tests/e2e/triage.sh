@@ -70,6 +70,10 @@ assert_eq "command kill $FILE1 $CORE1 3" "$(jget "$DETAIL" '"%s %s %s %s %d" % (
 assert_eq "hang_here" "$(jget "$DETAIL" '[f["function"] for t in d["threads"] for f in t["frames"] if f["function"] == "hang_here"][0]')" "hang_here in the triage event"
 ctl events 50
 assert_match "\|1    triage   [^"$'\n'"]*\"file\":\"$FILE1\",\"core\":\"$CORE1\"" "$OUT" "events shows where the triage files are"
+ctl --json '|1 history'
+assert_eq "$FILE1 $CORE1" "$(jget "$OUT" '"%s %s" % (d["targets"][0]["triage"], d["targets"][0]["core"])')" "history --json has the triage files"
+ctl '|1 history'
+assert_match "triage: $FILE1  core: $CORE1" "$OUT" "history shows where the triage files are"
 
 step "the core of the killed child opens in gdb"
 GDB_OUT=$(env -u DEBUGINFOD_URLS gdb -nx -batch -ex 'set debuginfod enabled off' \
