@@ -9,28 +9,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
-# stop_of PID: what `|*` says of the target PID: "running", or the reason it
-# is stopped (the line's "  [stopped: REASON]" suffix); "absent" when no
-# line has that pid. Text, not --json: this runs in polls.
-stop_of() {
-	local line
-	ctl '|*'
-	while IFS= read -r line; do
-		[[ $line == ?"  "*"  id: $1  "* ]] || continue
-		if [[ $line =~ \ \ \[stopped:\ ([^]]*)\]$ ]]; then
-			echo "${BASH_REMATCH[1]}"
-		else
-			echo running
-		fi
-		return 0
-	done <<<"$OUT"
-	echo absent
-}
-
-stop_is() {
-	[ "$(stop_of "$1")" == "$2" ]
-}
-
 # assert_stand_still FILE...: while the untraced witness counts 10 more
 # (some 100 ms of its work), each counter FILE keeps its value.
 assert_stand_still() {
@@ -52,15 +30,6 @@ assert_held() {
 	local line
 	line=$(listed_line "$1")
 	assert_eq "$(status_line "${line:0:1}" "$1" "$2" attach "$3")  [stopped: $4]" "$line" "|* line of ordinal $1"
-}
-
-# target_end ORDINAL: "state|exit_code|exit_signal" of the ordinal in the database.
-target_end() {
-	db "SELECT state || '|' || ifnull(exit_code, '') || '|' || ifnull(exit_signal, '') FROM targets WHERE ordinal = $1"
-}
-
-target_end_is() {
-	[ "$(target_end "$1")" == "$2" ]
 }
 
 ulimit -c 0

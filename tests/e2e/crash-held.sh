@@ -14,28 +14,6 @@ start_daemon
 SLEEPER_EXE=$(exe_of "$HELPERS/sleeper")
 CRASHER_EXE=$(exe_of "$HELPERS/crasher")
 
-# stop_of PID: what `|*` says of the target PID: "running", or the reason it
-# is stopped (the line's "  [stopped: REASON]" suffix); "absent" when no
-# line has that pid. Text, not --json: this runs in polls.
-stop_of() {
-	local line
-	ctl '|*'
-	while IFS= read -r line; do
-		[[ $line == ?"  "*"  id: $1  "* ]] || continue
-		if [[ $line =~ \ \ \[stopped:\ ([^]]*)\]$ ]]; then
-			echo "${BASH_REMATCH[1]}"
-		else
-			echo running
-		fi
-		return 0
-	done <<<"$OUT"
-	echo absent
-}
-
-stop_is() {
-	[ "$(stop_of "$1")" == "$2" ]
-}
-
 # assert_stands_still FILE VALUE WITNESS: while the counter in WITNESS moves on by
 # 10 (some 100 ms of its work), the counter in FILE keeps VALUE.
 assert_stands_still() {

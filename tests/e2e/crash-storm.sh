@@ -9,12 +9,6 @@
 
 [ "$(id -u)" == 0 ] || skip "re-adopting the storm needs root"
 
-kill_daemon() {
-	kill -9 "$DAEMON_PID"
-	wait_until not is_alive "$DAEMON_PID"
-	wait "$DAEMON_PID" 2>/dev/null || true
-	DAEMON_PID=
-}
 # events_of JSONFILE: "id kind ordinal pid" per event of an events --json reply.
 events_of() {
 	"$PY" -c '
@@ -26,26 +20,6 @@ for e in json.load(open(sys.argv[1]))["events"]:
 db_events() {
 	db "SELECT e.id || ' ' || e.kind || ' ' || ifnull(t.ordinal, 'None') || ' ' || ifnull(t.pid, 'None')
 		FROM events e LEFT JOIN targets t ON t.id = e.target_id WHERE e.id <= $1 ORDER BY e.id"
-}
-# untraced_by TRACER PID...: the pids (every task) not traced by TRACER, in
-# one pass (a shell loop over hundreds of /proc files is slow).
-untraced_by() {
-	"$PY" -c '
-import os, sys
-want = sys.argv[1]
-for pid in sys.argv[2:]:
-    try:
-        tasks = os.listdir("/proc/%s/task" % pid)
-    except OSError:
-        print(pid, "gone"); continue
-    for t in tasks:
-        try:
-            status = open("/proc/%s/task/%s/status" % (pid, t)).read()
-        except OSError:
-            continue
-        tracer = [l.split()[1] for l in status.splitlines() if l.startswith("TracerPid:")]
-        if tracer != [want]:
-            print(pid, t, tracer)' "$@"
 }
 forks_above() { # N: the storm made more than N forks
 	[ "$(counter "$DIR/storm/progress")" -gt "$1" ]

@@ -7,28 +7,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
-# stop_of PID: what `|*` says of the target PID: "running", or the reason it
-# is stopped (the line's "  [stopped: REASON]" suffix); "absent" when no
-# line has that pid. Text, not --json: this runs in polls.
-stop_of() {
-	local line
-	ctl '|*'
-	while IFS= read -r line; do
-		[[ $line == ?"  "*"  id: $1  "* ]] || continue
-		if [[ $line =~ \ \ \[stopped:\ ([^]]*)\]$ ]]; then
-			echo "${BASH_REMATCH[1]}"
-		else
-			echo running
-		fi
-		return 0
-	done <<<"$OUT"
-	echo absent
-}
-
-stop_is() {
-	[ "$(stop_of "$1")" == "$2" ]
-}
-
 # assert_stand_still FILE...: while the witness (a traced sleeper that
 # nothing stops) counts 10 more, each counter FILE keeps its value.
 assert_stand_still() {

@@ -443,3 +443,64 @@ pid_of_reply() {
 }
 
 DORMANT_LINE='Session default is dormant: no live targets.'
+
+# --- shared by several tests
+
+# stop_of PID: what `|*` says of the target PID: "running", or the reason it
+# is stopped (the line's "  [stopped: REASON]" suffix); "absent" when no
+# line has that pid. Text, not --json: this runs in polls.
+stop_of() {
+	local line
+	ctl '|*'
+	while IFS= read -r line; do
+		[[ $line == ?"  "*"  id: $1  "* ]] || continue
+		if [[ $line =~ \ \ \[stopped:\ ([^]]*)\]$ ]]; then
+			echo "${BASH_REMATCH[1]}"
+		else
+			echo running
+		fi
+		return 0
+	done <<<"$OUT"
+	echo absent
+}
+
+stop_is() {
+	[ "$(stop_of "$1")" == "$2" ]
+}
+
+# target_end ORDINAL: "state|exit_code|exit_signal" of the ordinal in the database.
+target_end() {
+	db "SELECT state || '|' || ifnull(exit_code, '') || '|' || ifnull(exit_signal, '') FROM targets WHERE ordinal = $1"
+}
+
+target_end_is() {
+	[ "$(target_end "$1")" == "$2" ]
+}
+
+kill_daemon() {
+	kill -9 "$DAEMON_PID"
+	wait_until not is_alive "$DAEMON_PID"
+	wait "$DAEMON_PID" 2>/dev/null || true
+	DAEMON_PID=
+}
+
+# untraced_by TRACER PID...: the pids (every task) not traced by TRACER, in
+# one pass (a shell loop over hundreds of /proc files is slow).
+untraced_by() {
+	"$PY" -c '
+import os, sys
+want = sys.argv[1]
+for pid in sys.argv[2:]:
+    try:
+        tasks = os.listdir("/proc/%s/task" % pid)
+    except OSError:
+        print(pid, "gone"); continue
+    for t in tasks:
+        try:
+            status = open("/proc/%s/task/%s/status" % (pid, t)).read()
+        except OSError:
+            continue
+        tracer = [l.split()[1] for l in status.splitlines() if l.startswith("TracerPid:")]
+        if tracer != [want]:
+            print(pid, t, tracer)' "$@"
+}

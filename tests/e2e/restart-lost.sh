@@ -10,12 +10,6 @@
 [ "$(id -u)" == 0 ] || skip "ns_last_pid and re-adoption need root"
 [ -w /proc/sys/kernel/ns_last_pid ] || skip "no writable /proc/sys/kernel/ns_last_pid"
 
-kill_daemon() {
-	kill -9 "$DAEMON_PID"
-	wait_until not is_alive "$DAEMON_PID"
-	wait "$DAEMON_PID" 2>/dev/null || true
-	DAEMON_PID=
-}
 start_daemon_with() { # ARGS...: start_daemon with more options
 	"$TETHERD" -S "$SOCK" -D "$DB" "$@" >>"$DIR/tetherd.log" 2>&1 &
 	DAEMON_PID=$!

@@ -26,26 +26,6 @@ session_pids() { # SESSION: the pids |* lists
 	ctl -s "$1" --json '|*'
 	jget "$OUT" '" ".join(str(p["pid"]) for p in d["processes"])'
 }
-# untraced_by TRACER PID...: the pids (every task) not traced by TRACER, in
-# one pass (a shell loop over hundreds of /proc files is slow).
-untraced_by() {
-	"$PY" -c '
-import os, sys
-want = sys.argv[1]
-for pid in sys.argv[2:]:
-    try:
-        tasks = os.listdir("/proc/%s/task" % pid)
-    except OSError:
-        print(pid, "gone"); continue
-    for t in tasks:
-        try:
-            status = open("/proc/%s/task/%s/status" % (pid, t)).read()
-        except OSError:
-            continue
-        tracer = [l.split()[1] for l in status.splitlines() if l.startswith("TracerPid:")]
-        if tracer != [want]:
-            print(pid, t, tracer)' "$@"
-}
 all_traced_by() { # TRACER PID...: every task of every pid
 	[ -z "$(untraced_by "$@")" ]
 }

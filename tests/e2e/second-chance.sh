@@ -8,28 +8,6 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
-# stop_of PID: what `|*` says of the target PID: "running", or the reason it
-# is stopped (the line's "  [stopped: REASON]" suffix); "absent" when no
-# line has that pid. Text, not --json: this runs in polls.
-stop_of() {
-	local line
-	ctl '|*'
-	while IFS= read -r line; do
-		[[ $line == ?"  "*"  id: $1  "* ]] || continue
-		if [[ $line =~ \ \ \[stopped:\ ([^]]*)\]$ ]]; then
-			echo "${BASH_REMATCH[1]}"
-		else
-			echo running
-		fi
-		return 0
-	done <<<"$OUT"
-	echo absent
-}
-
-stop_is() {
-	[ "$(stop_of "$1")" == "$2" ]
-}
-
 # caught_now NAME: the handler's count of catcher NAME once it has run two
 # more rounds (each writes caught, then progress).
 caught_now() {
@@ -41,15 +19,6 @@ caught_now() {
 
 counter_is() {
 	[ "$(counter "$1")" == "$2" ]
-}
-
-# target_end ORDINAL: "state|exit_code|exit_signal" of the ordinal in the database.
-target_end() {
-	db "SELECT state || '|' || ifnull(exit_code, '') || '|' || ifnull(exit_signal, '') FROM targets WHERE ordinal = $1"
-}
-
-target_end_is() {
-	[ "$(target_end "$1")" == "$2" ]
 }
 
 # events_of PID ORDINAL: the events of that target, "kind|detail" a line.

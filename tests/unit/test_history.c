@@ -19,63 +19,9 @@
 #include <sqlite3.h>
 
 #include "retention.h"
+#include "db-fixture.h"
 #include "store.h"
 #include "store-history.h"
-
-struct fixture {
-	char dir[256];
-	char db[300];
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof *fx);
-	const char *tmp = getenv("TMPDIR");
-
-	if (!fx)
-		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "%s/tether-history-XXXXXX",
-	    tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->db, sizeof fx->db, "%s/tether.db", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char path[600];
-	struct dirent *de;
-	DIR *d = opendir(fx->dir);
-
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", fx->dir, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
 
 /* The integer the query returns; -999 for a NULL or no row. */
 static long long raw_int(const char *path, const char *sql)
@@ -211,8 +157,8 @@ static void test_migrations(void **state)
 		check_migrated(fx->db);
 		/* opening again changes nothing */
 		check_migrated(fx->db);
-		teardown(state);
-		assert_int_equal(setup(state), 0);
+		fixture_teardown(state);
+		assert_int_equal(fixture_setup(state), 0);
 		fx = *state;
 	}
 }
@@ -555,11 +501,11 @@ static void test_retention_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_targets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_events_query, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrations, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_live_targets, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_history, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_events_query, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_prune, fixture_setup, fixture_teardown),
 		cmocka_unit_test(test_retention_parse),
 	};
 

@@ -17,51 +17,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "db-fixture.h"
 #include "store.h"
-
-struct fixture {
-	char dir[256];
-	char db[300];
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof *fx);
-	const char *tmp = getenv("TMPDIR");
-
-	if (!fx)
-		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "%s/tether-store-XXXXXX",
-	    tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->db, sizeof fx->db, "%s/tether.db", fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char path[600];
-	struct dirent *de;
-	DIR *d = opendir(fx->dir);
-
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", fx->dir, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
 
 /* --- reading the database the way a user's sqlite3 shell would */
 
@@ -73,16 +30,6 @@ static sqlite3 *raw_open(const char *path)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
 	    SQLITE_OK);
 	return db;
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = raw_open(path);
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
 }
 
 /* The integer the query returns; -999 for a NULL. */
@@ -690,22 +637,22 @@ static void test_refuse_newer_schema(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_database, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_and_read_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_updates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_target_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_hook, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dirty_hook_set_late, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_next_ordinal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mark_live_lost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_events_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_not_sqlite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_foreign_tables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_lookalike, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_other_application, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refuse_newer_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_database, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_write_and_read_back, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_updates, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_target_end, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_hook, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_dirty_hook_set_late, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_next_ordinal, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_mark_live_lost, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_events_list, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_write_errors, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_not_sqlite, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_foreign_tables, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_lookalike, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_other_application, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_newer_schema, fixture_setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
