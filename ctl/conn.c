@@ -100,6 +100,7 @@ int conn_read_line(struct conn *c, size_t max, char **line)
 {
 	char *nl;
 	ssize_t n;
+	size_t scanned = 0;	/* bytes known to hold no newline */
 
 	if (c->consumed > 0) {
 		c->len -= c->consumed;
@@ -107,7 +108,10 @@ int conn_read_line(struct conn *c, size_t max, char **line)
 		c->consumed = 0;
 	}
 	for (;;) {
-		nl = c->len > 0 ? memchr(c->buf, '\n', c->len) : NULL;
+		/* Only the bytes just read: a reply of megabytes arrives in
+		 * many reads, and rescanning from the start would be quadratic. */
+		nl = c->len > scanned ? memchr(c->buf + scanned, '\n', c->len - scanned) : NULL;
+		scanned = c->len;
 		if ((nl != NULL && (size_t)(nl - c->buf) > max) ||
 		    (nl == NULL && c->len > max)) {
 			errno = EMSGSIZE;
