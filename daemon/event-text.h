@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-/* ev: {"at", "ordinal", "kind", "detail"} as store_events_list gives it.
+/* ev: {"at", "ordinal", "kind", "detail"} as store_events_query gives it.
  * "2026-11-26 06:21:55  |0    signal   {"signal":11,...}" */
 void event_text(const json_t *ev, char *buf, size_t len);
 

@@ -36,7 +36,6 @@ enum stmt_id {
 	S_LOST_EVENTS,
 	S_LOST_TARGETS,
 	S_EVENT_INSERT,
-	S_EVENTS_LIST,
 	S_SESSION_SET_ALLSTOP,
 	S_SESSION_SET_SIGNAL,
 	S_SESSION_SETTINGS,
@@ -86,11 +85,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_EVENT_INSERT] =
 	    "INSERT INTO events (session_id, target_id, at, kind, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_EVENTS_LIST] =
-	    "SELECT * FROM (SELECT e.id, e.at, e.kind, t.ordinal, t.pid,"
-	    " e.detail FROM events e LEFT JOIN targets t ON t.id = e.target_id"
-	    " WHERE e.session_id = ?1 ORDER BY e.id DESC LIMIT ?2)"
-	    " ORDER BY id",
 	[S_SESSION_SET_ALLSTOP] = "UPDATE sessions SET allstop = ?2 WHERE id = ?1",
 	[S_SESSION_SET_SIGNAL] =
 	    "INSERT OR REPLACE INTO session_signals (session_id, signal, action)"
@@ -590,70 +584,6 @@ int64_t store_event(struct store *st, int64_t session_id, int64_t target_id,
 	if (run(st, s) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(st->db);
-}
-
-/* An integer column as JSON, null when it is NULL (a session event). */
-static json_t *json_int_column(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return json_null();
-	return json_integer(sqlite3_column_int64(s, col));
-}
-
-/* The detail column: parsed back when it is JSON, else kept as a string. */
-static json_t *json_detail_column(sqlite3_stmt *s, int col)
-{
-	const char *text = (const char *)sqlite3_column_text(s, col);
-	json_t *v;
-
-	if (!text)
-		return json_null();
-	v = json_loads(text, JSON_DECODE_ANY, NULL);
-	return v ? v : json_string(text);
-}
-
-static json_t *event_json(sqlite3_stmt *s)
-{
-	return json_pack("{s:I, s:f, s:s, s:o, s:o, s:o?}",
-	    "id", (json_int_t)sqlite3_column_int64(s, 0),
-	    "at", sqlite3_column_double(s, 1),
-	    "kind", (const char *)sqlite3_column_text(s, 2),
-	    "ordinal", json_int_column(s, 3),
-	    "pid", json_int_column(s, 4),
-	    "detail", json_detail_column(s, 5));
-}
-
-json_t *store_events_list(struct store *st, int64_t session_id, int limit)
-{
-	sqlite3_stmt *s = st->stmt[S_EVENTS_LIST];
-	json_t *list = json_array();
-	int rc;
-
-	if (!list) {
-		snprintf(st->errmsg, sizeof st->errmsg, "out of memory");
-		return NULL;
-	}
-	if (sqlite3_bind_int64(s, 1, session_id) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 2, limit > 0 ? limit : 0) != SQLITE_OK) {
-		bind_error(st, s);
-		json_decref(list);
-		return NULL;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW &&
-	    json_array_append_new(list, event_json(s)) == 0)
-		;
-	if (rc == SQLITE_ROW)
-		snprintf(st->errmsg, sizeof st->errmsg,
-		    "cannot turn event %lld into JSON",
-		    (long long)sqlite3_column_int64(s, 0));
-	else if (rc != SQLITE_DONE)
-		db_error(st);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
 }
 
 int store_session_set_allstop(struct store *st, int64_t id, int allstop)

@@ -103,12 +103,5 @@ int store_session_settings(struct store *st, int64_t id, int *allstop,
 int64_t store_event(struct store *st, int64_t session_id, int64_t target_id,
     double at, const char *kind, const char *detail);
 
-/*
- * The latest events of a session, oldest first, at most limit of them, as a
- * JSON array of {"id", "at", "kind", "ordinal", "pid", "detail"} ("detail"
- * parsed back into JSON when it is JSON, else a string; ordinal and pid null
- * for session events). NULL on error.
- */
-json_t *store_events_list(struct store *st, int64_t session_id, int limit);
 
 #endif

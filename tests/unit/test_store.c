@@ -395,78 +395,6 @@ static void test_mark_live_lost(void **state)
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM events"), 2);
 }
 
-/* --- the events command's data */
-
-static void test_events_list(void **state)
-{
-	struct fixture *fx = *state;
-	struct store *st = open_ok(fx->db);
-	int next;
-	int64_t sid = store_session_ensure(st, "default", &next);
-	int64_t other = store_session_ensure(st, "other", &next);
-	int64_t t0 = add_target(st, sid, 0, 4312, "create", 0, "running");
-	int64_t t1 = add_target(st, sid, 1, 4313, "child", t0, "running");
-	int64_t t9 = add_target(st, other, 0, 999, "create", 0, "running");
-	json_t *list, *e;
-
-	assert_true(store_event(st, sid, t0, 10.0, "create", "{\"exe\":\"/bin/true\"}") > 0);
-	assert_true(store_event(st, other, t9, 10.5, "create", NULL) > 0);
-	assert_true(store_event(st, sid, t1, 11.0, "child", NULL) > 0);
-	assert_true(store_event(st, sid, 0, 12.0, "note", "not json") > 0);
-	assert_true(store_event(st, sid, t1, 13.25, "signal", "{\"signal\":10}") > 0);
-	assert_true(store_event(st, sid, t1, 14.0, "exit", "{\"code\":0}") > 0);
-	assert_int_equal(store_commit(st), 0);
-
-	list = store_events_list(st, sid, 3);
-	assert_non_null(list);
-	assert_true(json_is_array(list));
-	assert_int_equal(json_array_size(list), 3);
-	/* the latest three, oldest first */
-	e = json_array_get(list, 0);
-	assert_int_equal(json_object_size(e), 6);
-	assert_true(json_is_integer(json_object_get(e, "id")));
-	assert_true(json_real_value(json_object_get(e, "at")) == 12.0);
-	assert_string_equal(json_string_value(json_object_get(e, "kind")), "note");
-	assert_true(json_is_null(json_object_get(e, "ordinal")));
-	assert_true(json_is_null(json_object_get(e, "pid")));
-	assert_string_equal(json_string_value(json_object_get(e, "detail")), "not json");
-	e = json_array_get(list, 1);
-	assert_true(json_real_value(json_object_get(e, "at")) == 13.25);
-	assert_string_equal(json_string_value(json_object_get(e, "kind")), "signal");
-	assert_int_equal(json_integer_value(json_object_get(e, "ordinal")), 1);
-	assert_int_equal(json_integer_value(json_object_get(e, "pid")), 4313);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "detail"), "signal")), 10);
-	e = json_array_get(list, 2);
-	assert_string_equal(json_string_value(json_object_get(e, "kind")), "exit");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "detail"), "code")), 0);
-	assert_true(json_integer_value(json_object_get(json_array_get(list, 1), "id")) <
-	    json_integer_value(json_object_get(e, "id")));
-	json_decref(list);
-
-	/* more than there are: all of the session's, and only those */
-	list = store_events_list(st, sid, 100);
-	assert_non_null(list);
-	assert_int_equal(json_array_size(list), 5);
-	e = json_array_get(list, 0);
-	assert_string_equal(json_string_value(json_object_get(e, "kind")), "create");
-	assert_int_equal(json_integer_value(json_object_get(e, "ordinal")), 0);
-	assert_int_equal(json_integer_value(json_object_get(e, "pid")), 4312);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(e, "detail"), "exe")), "/bin/true");
-	assert_true(json_is_null(json_object_get(json_array_get(list, 1), "detail")));
-	json_decref(list);
-
-	list = store_events_list(st, sid, 0);
-	assert_non_null(list);
-	assert_int_equal(json_array_size(list), 0);
-	json_decref(list);
-
-	list = store_events_list(st, other + 100, 10);
-	assert_non_null(list);
-	assert_int_equal(json_array_size(list), 0);
-	json_decref(list);
-	store_close(st);
-}
-
 /* --- errors: reported through store_errmsg, the store stays usable */
 
 static void test_write_errors(void **state)
@@ -646,7 +574,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dirty_hook_set_late, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_next_ordinal, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_mark_live_lost, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_events_list, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_not_sqlite, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign_tables, fixture_setup, fixture_teardown),
