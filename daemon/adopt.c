@@ -169,7 +169,8 @@ adopt_resync(struct store *st)
 	struct session *s;
 	struct target *t;
 	struct target_row row;
-	int64_t *held = NULL, *live, *more;
+	int64_t *held = NULL, *more;
+	struct live_target *live;
 	int nheld = 0, cap = 0, nlive, i;
 	double now = model_now();
 
@@ -201,20 +202,20 @@ adopt_resync(struct store *st)
 		}
 	}
 	qsort(held, nheld, sizeof *held, cmp_id);
-	if ((nlive = store_live_ids(st, &live)) == -1) {
+	if ((nlive = store_live_targets(st, &live)) == -1) {
 		free(held);
 		return -1;
 	}
 	for (i = 0; i < nlive; i++) {
-		if (held != NULL && bsearch(&live[i], held, nheld, sizeof *held, cmp_id))
+		if (held != NULL && bsearch(&live[i].id, held, nheld, sizeof *held, cmp_id))
 			continue;
 		/* It ended while its end could not be written. */
-		if (store_event_for_target(st, live[i], now, "lost",
+		if (store_event_for_target(st, live[i].id, now, "lost",
 		    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
-		    store_target_end(st, live[i], "lost", -1, -1, now) == -1)
+		    store_target_end(st, live[i].id, "lost", -1, -1, now) == -1)
 			break;
 	}
-	free(live);
+	store_live_targets_free(live, nlive);
 	free(held);
 	return i < nlive ? -1 : 0;
 }

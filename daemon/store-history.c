@@ -215,38 +215,6 @@ int store_event_for_target(struct store *st, int64_t target_id, double at,
 	return rc == SQLITE_DONE ? 0 : db_error(st);
 }
 
-int store_live_ids(struct store *st, int64_t **ids)
-{
-	sqlite3_stmt *s = prepare(st, "SELECT id FROM targets"
-	    " WHERE state IN ('running', 'stopped') ORDER BY id");
-	int64_t *list = NULL, *more;
-	int n = 0, cap = 0, rc;
-
-	*ids = NULL;
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			if ((more = reallocarray(list, cap, sizeof *list)) == NULL)
-				break;
-			list = more;
-		}
-		list[n++] = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		free(list);
-		if (rc == SQLITE_ROW) {
-			store_set_errmsg(st, "out of memory");
-			return -1;
-		}
-		return db_error(st);
-	}
-	*ids = list;
-	return n;
-}
-
 /* --- JSON of rows */
 
 static json_t *int_or_null(sqlite3_stmt *s, int col)

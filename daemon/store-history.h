@@ -56,8 +56,6 @@ int store_target_restore(struct store *st, int64_t id, const struct target_row *
 /* An event of the target with that row id, in its session. 0 or -1. */
 int store_event_for_target(struct store *st, int64_t target_id, double at,
     const char *kind, const char *detail);
-/* The ids of the rows in a live state; count or -1 (*ids malloc'd). */
-int store_live_ids(struct store *st, int64_t **ids);
 
 /*
  * The targets of a session, live or not, ordered by ordinal: the last limit
