@@ -1,14 +1,13 @@
 #!/bin/bash
 # Restart, the other side (DESIGN §4): targets that are not the same process
 # any more are marked lost and never touched. One exited while the daemon
-# was down; one exited and its pid was given (ns_last_pid) to an unrelated
+# was down; one exited and its pid was given (clone3 set_tid) to an unrelated
 # process, which must stay untraced; one is there but re-adoption is off
 # (tetherd -R). What is the same process is re-adopted.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
-[ "$(id -u)" == 0 ] || skip "ns_last_pid and re-adoption need root"
-[ -w /proc/sys/kernel/ns_last_pid ] || skip "no writable /proc/sys/kernel/ns_last_pid"
+[ "$(id -u)" == 0 ] || skip "choosing a pid (clone3 set_tid) and re-adoption need root"
 
 start_daemon_with() { # ARGS...: start_daemon with more options
 	"$TETHERD" -S "$SOCK" -D "$DB" "$@" >>"$DIR/tetherd.log" 2>&1 &
@@ -20,19 +19,10 @@ row() { # ORDINAL: state|reason of the last lost event
 		FROM events e WHERE e.target_id = t.id AND e.kind = 'lost'
 		ORDER BY e.id DESC LIMIT 1), '') FROM targets t WHERE t.ordinal = $1"
 }
-# take_pid PID: starts a sleeper (an unrelated process) that gets pid PID;
-# sets LAST_PID. The kernel gives the pid after ns_last_pid to the next
-# fork; others may fork in between, so it tries again (bounded).
+# take_pid PID: starts a sleeper (an unrelated process) as pid PID.
 take_pid() {
-	local want=$1 i
-	for i in $(seq 200); do
-		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
-		spawn "$HELPERS/sleeper" "$DIR/reuser.progress"
-		[ "$LAST_PID" == "$want" ] && return 0
-		kill -9 "$LAST_PID"
-		wait "$LAST_PID" 2>/dev/null || true
-	done
-	fail "could not get pid $want for the unrelated process in 200 tries"
+	"$HELPERS/pidat" "$1" "$HELPERS/sleeper" "$DIR/reuser.progress" ||
+		fail "could not start a process as pid $1"
 }
 
 start_daemon
@@ -54,7 +44,7 @@ wait_until not is_alive "$GONE"
 wait_until not is_alive "$REUSED"
 step "pid $REUSED goes to an unrelated process"
 take_pid "$REUSED"
-REUSER=$LAST_PID
+REUSER=$REUSED
 wait_until test -s "$DIR/reuser.progress"
 OLD_START=$(db "SELECT start_time FROM targets WHERE ordinal = 1")
 
