@@ -167,7 +167,7 @@ handle_stranger(pid_t tid, int status)
 	sg->have_status = true;
 }
 
-static void new_task(struct target *t, pid_t tid, int event);
+static void new_task(struct target *t, pid_t tid, int event, bool resume_child);
 
 /*
  * Whether th can be resumed before its stop is recorded: then the recording
@@ -178,6 +178,36 @@ static bool
 resume_first(const struct thread *th)
 {
 	return th->target->op == NULL && !th->target->held;
+}
+
+/*
+ * A new child's first stop, when it has already come (read here, or
+ * earlier as a stranger's), is resumed before the child is recorded, so
+ * that the recording (SQL) runs while the child does. Returns whether it
+ * was; any other status is kept for stranger_claim to replay.
+ */
+static bool
+resume_new_child(pid_t tid)
+{
+	struct stranger *sg;
+	int status;
+
+	HASH_FIND(hh, strangers, &tid, sizeof tid, sg);
+	if (sg != NULL && sg->have_status)
+		status = sg->status;
+	else if (sg != NULL || waitpid(tid, &status, __WALL | WNOHANG) != tid)
+		return false;
+	if (status >> 16 != PTRACE_EVENT_STOP || WSTOPSIG(status) != SIGTRAP) {
+		sg = stranger_get(tid);
+		sg->status = status;
+		sg->have_status = true;
+		return false;
+	}
+	if (sg != NULL)
+		stranger_forget(sg);
+	/* ESRCH: killed meanwhile; its end is still to be read. */
+	ptrace_ok(ptrace(PTRACE_CONT, tid, 0, 0), "PTRACE_CONT", tid);
+	return true;
 }
 
 /* A fork, vfork or clone event of th: the new task is tid. */
@@ -195,22 +225,23 @@ on_new_task(struct thread *th, int event)
 		return;
 	}
 	tid = (pid_t)msg;
-	/* The new task's own first stop is only read at the next waitpid,
-	 * after it has been put in the model below. */
+	/* The new task's own first stop is only handled once it has been
+	 * put in the model below, or resumed at once (resume_new_child). */
 	if (resumed)
 		thread_stopped(th, STOP_EVENT);
-	new_task(t, tid, event);
+	new_task(t, tid, event, resumed);
 	if (!resumed)
 		thread_stopped(th, STOP_EVENT);
 }
 
 static void
-new_task(struct target *t, pid_t tid, int event)
+new_task(struct target *t, pid_t tid, int event, bool resume_child)
 {
 	struct target *child;
 	struct target_params p;
 	struct proc_status ps;
 	char detail[96];
+	bool running;
 
 	/* A clone is a thread when it shares the thread group; fork and
 	 * vfork never are. Only clones pay for the /proc read. */
@@ -224,22 +255,25 @@ new_task(struct target *t, pid_t tid, int event)
 		stranger_release(tid);
 		return;
 	}
+	running = resume_child && resume_new_child(tid);
 	p = (struct target_params){
 		.pid = tid, .how = HOW_CHILD, .parent = t, .uid = t->uid,
 		/* Until it execs, a child is its parent's image. */
 		.exe = t->exe, .cmdline = t->cmdline, .childdbg = true,
 		.event_detail = detail,
+		.start_time = procfs_boot_ticks(), .start_estimated = true,
 	};
 	snprintf(detail, sizeof detail, "{\"parent\":%d,\"via\":\"%s\"}",
 	    t->ordinal, event == PTRACE_EVENT_FORK ? "fork" :
 	    event == PTRACE_EVENT_VFORK ? "vfork" : "clone");
-	if (procfs_start_time(tid, &p.start_time) == -1)
-		p.start_time = 0;
 	if ((child = target_join(t->session, &p)) == NULL) {
 		stranger_release(tid);
+		/* A running task is let go at the stop this asks for. */
+		if (running)
+			ptrace_ok(ptrace(PTRACE_INTERRUPT, tid, 0, 0), "PTRACE_INTERRUPT", tid);
 		return;
 	}
-	thread_add(child, tid, TH_NEW);
+	thread_add(child, tid, running ? TH_RUNNING : TH_NEW);
 	stranger_claim(tid);
 }
 

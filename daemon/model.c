@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "procfs.h"
 #include "signals.h"
 #include "store.h"
 
@@ -13,6 +14,7 @@ static struct store *model_st;
 static struct session_list sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static struct target *targets_by_pid;
 static struct thread *threads_by_tid;
+static TAILQ_HEAD(, target) unsettled = TAILQ_HEAD_INITIALIZER(unsettled);
 static model_event_hook event_hook;
 
 static const char *const how_names[] = { "create", "attach", "child" };
@@ -44,10 +46,48 @@ xstrdup(const char *s)
 	return p;
 }
 
+static void
+unsettled_remove(struct target *t)
+{
+	TAILQ_REMOVE(&unsettled, t, unsettled_entry);
+	t->unsettled = false;
+}
+
+/* Reads the start time of a target that has an estimate. */
+static void
+settle_start_time(struct target *t)
+{
+	unsigned long long start;
+
+	unsettled_remove(t);
+	if (procfs_start_time(t->pid, &start) == -1 || start == t->start_time)
+		return;
+	t->start_time = start;
+	if (store_target_set_start_time(model_st, t->id, start) == -1)
+		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+}
+
+/*
+ * A forked child's start time, half of the identity a restart checks, is a
+ * /proc read, and most children of a fork storm have exited before the next
+ * commit: those keep the time their fork was seen (the same tick or a
+ * little later), and only the ones still alive are read, once, here.
+ */
+static void
+settle_start_times(void *arg)
+{
+	struct target *t;
+
+	(void)arg;
+	while ((t = TAILQ_FIRST(&unsettled)) != NULL)
+		settle_start_time(t);
+}
+
 void
 model_init(struct store *st)
 {
 	model_st = st;
+	store_set_commit_hook(st, settle_start_times, NULL);
 }
 
 void
@@ -226,6 +266,10 @@ target_join(struct session *s, const struct target_params *p)
 		return NULL;
 	}
 	s->next_ordinal++;
+	if (p->start_estimated) {
+		t->unsettled = true;
+		TAILQ_INSERT_TAIL(&unsettled, t, unsettled_entry);
+	}
 	TAILQ_INSERT_TAIL(&s->targets, t, entry);
 	s->live++;
 	HASH_ADD(hh, targets_by_pid, pid, sizeof t->pid, t);
@@ -330,6 +374,12 @@ target_end(struct target *t, enum target_state state, int exit_code,
 	struct session *s = t->session;
 	struct thread *th;
 
+	/* A process let go lives on: its row gets its real start time. One
+	 * that ended is gone from /proc. */
+	if (t->unsettled && (state == TS_EXITED || state == TS_KILLED))
+		unsettled_remove(t);
+	else if (t->unsettled)
+		settle_start_time(t);
 	target_event(t, event_kind, event_detail);
 	if (store_target_end(model_st, t->id, state_names[state], exit_code,
 	    exit_signal, model_now()) == -1)
@@ -510,6 +560,8 @@ model_free(void)
 		while ((t = TAILQ_FIRST(&s->targets)) != NULL) {
 			while ((th = TAILQ_FIRST(&t->threads)) != NULL)
 				thread_remove(th);
+			if (t->unsettled)
+				unsettled_remove(t);
 			HASH_DELETE(hh, targets_by_pid, t);
 			TAILQ_REMOVE(&s->targets, t, entry);
 			free(t->exe);

@@ -79,6 +79,8 @@ struct target {
 	int nthreads;
 	struct op *op;		/* detach or kill in progress, or NULL */
 	bool held;		/* the daemon holds it: its threads stay stopped */
+	bool unsettled;		/* start_time is an estimate until the next commit */
+	TAILQ_ENTRY(target) unsettled_entry;
 	TAILQ_ENTRY(target) entry;
 	UT_hash_handle hh;
 };
@@ -126,6 +128,9 @@ int sigaction_parse(const char *name);
 struct target_params {
 	pid_t pid;
 	unsigned long long start_time;
+	/* start_time is procfs_boot_ticks() at the fork: the real one is read
+	 * before the row is first committed, if the process still lives. */
+	bool start_estimated;
 	enum target_how how;
 	const struct target *parent;	/* NULL for create and attach */
 	uid_t uid;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -55,6 +56,21 @@ procfs_start_time(pid_t pid, unsigned long long *start)
 		return -1;
 	*start = strtoull(p + 1, NULL, 10);
 	return 0;
+}
+
+unsigned long long
+procfs_boot_ticks(void)
+{
+	static long hz;
+	struct timespec ts;
+
+	if (hz <= 0 && (hz = sysconf(_SC_CLK_TCK)) <= 0)
+		hz = 100;
+	/* The kernel counts a start from CLOCK_BOOTTIME, rounded down. */
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) == -1)
+		return 0;
+	return (unsigned long long)ts.tv_sec * (unsigned long long)hz +
+	    (unsigned long long)ts.tv_nsec / (1000000000ULL / (unsigned long long)hz);
 }
 
 int

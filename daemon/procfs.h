@@ -14,6 +14,9 @@ struct proc_status {
 
 /* Start time, clock ticks since boot (field 22 of /proc/PID/stat). 0 or -1. */
 int procfs_start_time(pid_t pid, unsigned long long *start);
+/* Now, as the start time of a process forked now would read: a fork's
+ * child is given this until its own is read (model_settle_start_times). */
+unsigned long long procfs_boot_ticks(void);
 /* 0, or -1 with errno (ENOENT: no such process). */
 int procfs_status(pid_t pid, struct proc_status *st);
 /* The executable's path, malloc'd; NULL when it cannot be read. */

@@ -32,6 +32,7 @@ enum stmt_id {
 	S_TARGET_SET_STATE,
 	S_TARGET_SET_EXE,
 	S_TARGET_SET_CHILDDBG,
+	S_TARGET_SET_START_TIME,
 	S_TARGET_END,
 	S_LOST_EVENTS,
 	S_LOST_TARGETS,
@@ -71,6 +72,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE targets SET exe = ?2, cmdline = ?3 WHERE id = ?1",
 	[S_TARGET_SET_CHILDDBG] =
 	    "UPDATE targets SET childdbg = ?2 WHERE id = ?1",
+	[S_TARGET_SET_START_TIME] =
+	    "UPDATE targets SET start_time = ?2 WHERE id = ?1",
 	[S_TARGET_END] =
 	    "UPDATE targets SET state = ?2, exit_code = ?3, exit_signal = ?4,"
 	    " ended_at = ?5 WHERE id = ?1",
@@ -102,6 +105,8 @@ struct store {
 	void (*dirty_hook)(void *);
 	void *dirty_arg;
 	int hook_called;	/* for the open transaction */
+	void (*commit_hook)(void *);	/* last writes before a commit */
+	void *commit_arg;
 	void (*lost_hook)(void *);	/* a commit failed: its writes are gone */
 	void *lost_arg;
 	char errmsg[256];
@@ -390,8 +395,18 @@ void store_set_dirty_hook(struct store *st, void (*hook)(void *), void *arg)
 	st->dirty_arg = arg;
 }
 
+void store_set_commit_hook(struct store *st, void (*hook)(void *), void *arg)
+{
+	st->commit_hook = hook;
+	st->commit_arg = arg;
+}
+
 int store_commit(struct store *st)
 {
+	/* Before hook_called is reset: its writes join the open transaction
+	 * without asking the loop for another commit. */
+	if (!sqlite3_get_autocommit(st->db) && st->commit_hook)
+		st->commit_hook(st->commit_arg);
 	/* After a failure the next write calls the hook again, so that the
 	 * loop tries again. */
 	st->hook_called = 0;
@@ -522,16 +537,27 @@ int store_target_set_exe(struct store *st, int64_t id, const char *exe, const ch
 	return run(st, s);
 }
 
-int store_target_set_childdbg(struct store *st, int64_t id, int childdbg)
+/* The UPDATE statements that set one integer column of a target row. */
+static int target_set_int(struct store *st, int which, int64_t id, sqlite3_int64 value)
 {
-	sqlite3_stmt *s = st->stmt[S_TARGET_SET_CHILDDBG];
+	sqlite3_stmt *s = st->stmt[which];
 
 	if (write_begin(st) < 0)
 		return -1;
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int(s, 2, childdbg != 0) != SQLITE_OK)
+	    sqlite3_bind_int64(s, 2, value) != SQLITE_OK)
 		return bind_error(st, s);
 	return run(st, s);
+}
+
+int store_target_set_childdbg(struct store *st, int64_t id, int childdbg)
+{
+	return target_set_int(st, S_TARGET_SET_CHILDDBG, id, childdbg != 0);
+}
+
+int store_target_set_start_time(struct store *st, int64_t id, unsigned long long start)
+{
+	return target_set_int(st, S_TARGET_SET_START_TIME, id, (sqlite3_int64)start);
 }
 
 int store_target_end(struct store *st, int64_t id, const char *state,

@@ -38,6 +38,9 @@ void store_close(struct store *st);	/* commits what is pending */
 void store_set_dirty_hook(struct store *st, void (*hook)(void *), void *arg);
 /* Commits the open transaction, if any. 0, or -1 (see store_errmsg). */
 int store_commit(struct store *st);
+/* Called at the start of every commit of an open transaction, for the
+ * writes that wait until then (model_settle_start_times). */
+void store_set_commit_hook(struct store *st, void (*hook)(void *), void *arg);
 /* Called when a commit failed: the transaction has been rolled back, and
  * what it wrote is not in the database (see adopt_resync). */
 void store_set_lost_hook(struct store *st, void (*hook)(void *), void *arg);
@@ -80,6 +83,7 @@ int64_t store_target_insert(struct store *st, const struct target_row *row);
 int store_target_set_state(struct store *st, int64_t id, const char *state);
 int store_target_set_exe(struct store *st, int64_t id, const char *exe, const char *cmdline);
 int store_target_set_childdbg(struct store *st, int64_t id, int childdbg);
+int store_target_set_start_time(struct store *st, int64_t id, unsigned long long start);
 /* The target ended: state is "exited", "killed", "detached", "abandoned" or
  * "lost"; exit_code / exit_signal are stored as NULL when negative. */
 int store_target_end(struct store *st, int64_t id, const char *state,

@@ -52,6 +52,8 @@ wait_until has_lines "$DIR/f/children" 1
 CHILD=$(nth_line "$DIR/f/children" 1)
 wait_until is_listed 2
 assert_listed 2 "$CHILD" child "$FORKER_EXE"
+# Read from /proc by the commit that wrote its row, not at the fork.
+assert_eq "$(start_time_of "$CHILD")" "$(db "SELECT start_time FROM targets WHERE ordinal = 2")" "start_time of the live child"
 
 step "kill"
 ctl '|2 .kill'
