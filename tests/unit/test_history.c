@@ -137,6 +137,8 @@ static void check_migrated(const char *path)
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sessions WHERE next_ordinal = 0"), 2);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
 	    " AND name IN ('targets_ended', 'targets_parent', 'events_session_only')"), 3);
+	assert_string_equal(raw_text(path, "SELECT group_concat(name, ' ') FROM sqlite_master"
+	    " WHERE type = 'index' AND name IN ('targets_state', 'targets_live')"), "targets_live");
 	/* and the store works on it */
 	assert_int_equal(store_session_ensure(st, "default", &next), 1);
 	assert_int_equal(next, 3);
