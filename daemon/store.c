@@ -34,8 +34,6 @@ enum stmt_id {
 	S_TARGET_SET_CHILDDBG,
 	S_TARGET_SET_START_TIME,
 	S_TARGET_END,
-	S_LOST_EVENTS,
-	S_LOST_TARGETS,
 	S_EVENT_INSERT,
 	S_SESSION_SET_ALLSTOP,
 	S_SESSION_SET_SIGNAL,
@@ -77,14 +75,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TARGET_END] =
 	    "UPDATE targets SET state = ?2, exit_code = ?3, exit_signal = ?4,"
 	    " ended_at = ?5 WHERE id = ?1",
-	/* The events first: they select the targets the update changes. */
-	[S_LOST_EVENTS] =
-	    "INSERT INTO events (session_id, target_id, at, kind)"
-	    " SELECT session_id, id, ?1, 'lost' FROM targets"
-	    " WHERE state IN ('running', 'stopped') ORDER BY id",
-	[S_LOST_TARGETS] =
-	    "UPDATE targets SET state = 'lost', ended_at = ?1"
-	    " WHERE state IN ('running', 'stopped')",
 	[S_EVENT_INSERT] =
 	    "INSERT INTO events (session_id, target_id, at, kind, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -574,24 +564,6 @@ int store_target_end(struct store *st, int64_t id, const char *state,
 	    sqlite3_bind_double(s, 5, at) != SQLITE_OK)
 		return bind_error(st, s);
 	return run(st, s);
-}
-
-int store_mark_live_lost(struct store *st, double at)
-{
-	sqlite3_stmt *ev = st->stmt[S_LOST_EVENTS];
-	sqlite3_stmt *tg = st->stmt[S_LOST_TARGETS];
-
-	if (write_begin(st) < 0)
-		return -1;
-	if (sqlite3_bind_double(ev, 1, at) != SQLITE_OK)
-		return bind_error(st, ev);
-	if (run(st, ev) < 0)
-		return -1;
-	if (sqlite3_bind_double(tg, 1, at) != SQLITE_OK)
-		return bind_error(st, tg);
-	if (run(st, tg) < 0)
-		return -1;
-	return sqlite3_changes(st->db);
 }
 
 int64_t store_event(struct store *st, int64_t session_id, int64_t target_id,

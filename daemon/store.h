@@ -89,10 +89,6 @@ int store_target_set_start_time(struct store *st, int64_t id, unsigned long long
 int store_target_end(struct store *st, int64_t id, const char *state,
     int exit_code, int exit_signal, double at);
 
-/* Marks every target still "running" or "stopped" as "lost", with a "lost"
- * event each; returns how many, or -1. Used at start until re-adoption. */
-int store_mark_live_lost(struct store *st, double at);
-
 /* A session's settings (schema step 2): its stop mode and the handling of
  * the signals that were set. The action words are those of
  * session_signals.action. 0 or -1. */

@@ -298,7 +298,9 @@ static void test_dirty_hook(void **state)
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(calls, 2);
-	assert_int_equal(store_mark_live_lost(st, 3.0), 1);
+	assert_int_equal(store_target_end(st, t, "lost", -1, -1, 3.0), 0);
+	assert_int_equal(calls, 3);
+	assert_true(store_event(st, sid, t, 3.0, "lost", NULL) > 0);
 	assert_int_equal(calls, 3);
 
 	/* store_close commits what is pending */
@@ -358,41 +360,31 @@ static void test_next_ordinal(void **state)
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sessions"), 3);
 }
 
-/* --- marking live targets lost at start */
+/* --- a target marked lost at start, then re-adopted */
 
-static void test_mark_live_lost(void **state)
+static void test_lost_then_readopted(void **state)
 {
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next;
 	int64_t sid = store_session_ensure(st, "default", &next);
 	int64_t a = add_target(st, sid, 0, 100, "create", 0, "running");
-	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "stopped");
-	int64_t c = add_target(st, sid, 2, 102, "attach", 0, "running");
+	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "running");
 
-	assert_int_equal(store_target_end(st, c, "exited", 0, -1, 50.0), 0);
-	assert_int_equal(store_commit(st), 0);
-	assert_int_equal(store_mark_live_lost(st, 100.5), 2);
+	assert_int_equal(store_target_end(st, b, "exited", 0, -1, 50.0), 0);
+	assert_int_equal(store_target_end(st, a, "lost", -1, -1, 100.5), 0);
 	store_close(st);
-
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM targets WHERE state = 'lost'"), 2);
-	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 2"), "exited");
-	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 2") == 50.0);
 	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 0") == 100.5);
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM events WHERE kind = 'lost'"
-	    " AND at = 100.5 AND session_id = 1"), 2);
-	assert_int_equal(raw_int(fx->db, "SELECT group_concat(target_id) = '1,2'"
-	    " FROM (SELECT target_id FROM events WHERE kind = 'lost' ORDER BY id)"), 1);
-	assert_true(a == 1 && b == 2);
+	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 0"), "lost");
 
-	/* nothing live any more: nothing to mark */
-	st = open_ok(fx->db);
-	assert_int_equal(store_mark_live_lost(st, 200.0), 0);
 	/* a re-adopted target is live again and has not ended */
+	st = open_ok(fx->db);
 	assert_int_equal(store_target_set_state(st, a, "running"), 0);
 	store_close(st);
 	assert_int_equal(raw_int(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 0"), -999);
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM events"), 2);
+	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 0"), "running");
+	/* an ended target is not touched */
+	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 1") == 50.0);
 }
 
 /* --- errors: reported through store_errmsg, the store stays usable */
@@ -573,7 +565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dirty_hook, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_dirty_hook_set_late, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_next_ordinal, fixture_setup, fixture_teardown),
-		cmocka_unit_test_setup_teardown(test_mark_live_lost, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_lost_then_readopted, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_write_errors, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_not_sqlite, fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign_tables, fixture_setup, fixture_teardown),
