@@ -32,6 +32,7 @@ struct op {
 	void *arg;
 	bool deliver;		/* /n: an outstanding signal is delivered */
 	bool kill_pending;	/* .kill /n: SIGKILL once the signal took effect */
+	int outstanding_sig;	/* .kill: the signal of the outstanding event */
 	bool reported;		/* OP_PAUSE: done has been called */
 };
 

@@ -184,12 +184,16 @@ engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg)
 
 	if ((op = op_start(t, OP_KILL, done, arg)) == NULL)
 		return -1;
+	op->deliver = deliver;
 	/* /n: the outstanding signal is delivered first and the kill waits
 	 * for its effect: the next stop of that thread, or the end. */
 	TAILQ_FOREACH(th, &t->threads, entry) {
-		if (!deliver || !th->outstanding)
+		if (!th->outstanding)
 			continue;
 		sig = th->pending_sig;
+		op->outstanding_sig = sig;
+		if (!deliver)
+			continue;
 		th->pending_sig = 0;
 		th->outstanding = false;
 		th->state = TH_RUNNING;

@@ -404,7 +404,7 @@ static void
 thread_gone(struct thread *th, int status)
 {
 	struct target *t = th->target;
-	char detail[64];
+	char detail[128], outstanding[64] = "";
 	bool killed;
 
 	if (th->tid != t->pid) {
@@ -415,13 +415,18 @@ thread_gone(struct thread *th, int status)
 	}
 	/* The leader is reported last, once the whole thread group is gone. */
 	killed = t->op != NULL && t->op->kind == OP_KILL;
+	/* A kill of a held target says what became of its outstanding signal:
+	 * delivered first (/n) or suppressed (/h). */
+	if (killed && t->op->outstanding_sig != 0)
+		snprintf(outstanding, sizeof outstanding, ",\"outstanding\":%d,\"handled\":%s",
+		    t->op->outstanding_sig, t->op->deliver ? "false" : "true");
 	if (WIFEXITED(status)) {
-		snprintf(detail, sizeof detail, "{\"code\":%d}", WEXITSTATUS(status));
+		snprintf(detail, sizeof detail, "{\"code\":%d%s}", WEXITSTATUS(status), outstanding);
 		op_finish(t, killed ? TS_KILLED : TS_EXITED, WEXITSTATUS(status), -1,
 		    killed ? "kill" : "exit", detail);
 		return;
 	}
-	snprintf(detail, sizeof detail, "{\"signal\":%d}", WTERMSIG(status));
+	snprintf(detail, sizeof detail, "{\"signal\":%d%s}", WTERMSIG(status), outstanding);
 	op_finish(t, killed ? TS_KILLED : TS_EXITED, -1, WTERMSIG(status),
 	    killed ? "kill" : "exit", detail);
 }

@@ -33,7 +33,7 @@ ctl .attach "$S1"
 # crash_run N HOW: attach a new crasher (ordinal N), make it crash, check it
 # is held while the sleepers run, end it with `.kill HOW`.
 crash_run() {
-	local n=$1 how=$2 crasher v sig want_rc rc
+	local n=$1 how=$2 crasher v sig handled want_rc rc
 	spawn "$HELPERS/crasher" "$DIR/c$n.progress"
 	crasher=$LAST_PID
 	wait_until test -s "$DIR/c$n.progress"
@@ -73,8 +73,8 @@ crash_run() {
 	ctl "|# .kill $how"
 	assert_eq "Terminated." "$OUT" "|# .kill $how reply"
 	case $how in
-	/n) sig=11 ;;
-	/h) sig=9 ;;
+	/n) sig=11 handled=false ;;
+	/h) sig=9 handled=true ;;
 	esac
 	want_rc=$((128 + sig))
 	rc=0
@@ -85,7 +85,7 @@ crash_run() {
 		"targets row of crasher $n (state|exit_code|exit_signal)"
 	assert_eq "attach|
 signal|{\"signal\":11,\"name\":\"SIGSEGV\",\"tid\":$crasher,\"action\":\"break\"}
-kill|{\"signal\":$sig}" \
+kill|{\"signal\":$sig,\"outstanding\":11,\"handled\":$handled}" \
 		"$(db "SELECT e.kind || '|' || ifnull(e.detail, '') FROM events e JOIN targets t ON t.id = e.target_id
 			WHERE t.pid = $crasher AND t.ordinal = $n ORDER BY e.id")" \
 		"events of crasher $n"
