@@ -1,8 +1,9 @@
 /*
  * rtt: control round trips against tetherd over its JSON-lines protocol,
  * spoken directly (no tetherctl): each connection sends one request
- *   {"session":"default","line":"|."}\n
- * waits for the one-line reply, and sends the next.
+ *   {"session":"default","line":"|.","form":"data"}\n
+ * waits for the one-line reply, and sends the next. The form is the one
+ * tetherctl --json asks for (common/proto.h): the daemon builds the data only.
  *
  *   rtt -S SOCK [-c CONNS] [-d SECONDS | -n COUNT] [-l LINE] [-s SESSION]
  *
@@ -69,7 +70,8 @@ work(void *arg)
 	int fd;
 	double t0;
 
-	reqlen = (size_t)snprintf(req, sizeof req, "{\"session\":\"%s\",\"line\":\"%s\"}\n",
+	reqlen = (size_t)snprintf(req, sizeof req,
+	    "{\"session\":\"%s\",\"line\":\"%s\",\"form\":\"data\"}\n",
 	    session, line);
 	if ((fd = connect_to(sock_path)) == -1 || (buf = malloc(cap)) == NULL) {
 		w->error = errno;

@@ -2,9 +2,14 @@
  * The wire protocol between tetherctl and tetherd: one JSON object per line
  * each way.
  *
- * Request:  {"session": "default", "line": "|1s", "cwd": "/home/me"}
+ * Request:  {"session": "default", "line": "|1s", "cwd": "/home/me",
+ *            "form": "text"}
  *           "cwd" is where the client stands, so that ".create ./prog" means
  *           what the user expects; it is optional.
+ *           "form" is what the client will use of the reply: "text" (the
+ *           reply has no "data") or "data" (no "text"); without it, both.
+ *           The daemon makes only what is asked for: for "|*" of thousands
+ *           of targets, either one costs as much as the round trip.
  * Reply:    {"ok": true, "text": "...", "data": <json or null>}
  *           {"ok": false, "text": "...", "error": "message", "code": "usage"}
  *   "text"  what a person reads (output of the commands that ran, each line
@@ -13,7 +18,11 @@
  *           joined with ';': an array, one element per command that ran);
  *   "error" why the command failed; "code" is "usage" (the command line is
  *           not valid: tetherctl exits 2) or "failed" (it is valid but could
- *           not be done: tetherctl exits 1).
+ *           not be done: tetherctl exits 1);
+ *   "follow" true when the lines that follow the reply are events
+ *           (events -f).
+ * "data" is compact JSON, as jansson encodes it: tetherctl --json prints it
+ * as it came.
  * A line longer than TETHER_MAX_LINE is refused with an error reply and the
  * connection is closed.
  */

@@ -15,6 +15,7 @@
 
 #include "alias.h"
 #include "conn.h"
+#include "jscan.h"
 #include "paths.h"
 #include "proto.h"
 
@@ -40,13 +41,15 @@ static void __attribute__((noreturn)) usage(int status)
 	exit(status);
 }
 
-/* The request for line, or NULL with a message printed. */
+/* The request for line, or NULL with a message printed. It asks for the
+ * one form of reply that will be printed, so the daemon makes only that. */
 static char *make_request(const struct ctl *ctl, const char *line)
 {
 	json_t *req;
 	char *text;
 
-	req = json_pack("{s:s, s:s}", "session", ctl->session, "line", line);
+	req = json_pack("{s:s, s:s, s:s}", "session", ctl->session, "line", line,
+	    "form", ctl->json ? "data" : "text");
 	if (req != NULL && ctl->cwd != NULL &&
 	    json_object_set_new(req, "cwd", json_string(ctl->cwd)) < 0) {
 		json_decref(req);
@@ -71,41 +74,84 @@ static void print_json(const json_t *data)
 	putchar('\n');
 }
 
-/* Data of a ';' line is an array, one element per command: a line each. */
-static void print_data(const json_t *data)
-{
-	size_t i;
-	json_t *elem;
+/*
+ * A reply: the data as it came, the other members decoded. The daemon
+ * encodes the data compact, as tetherctl prints it, so it is printed as it
+ * came: the same bytes as decoding and encoding it again, at a fraction of
+ * the cost when it is megabytes.
+ */
+struct reply {
+	json_t *head;		/* every member but "data" */
+	struct jspan data;	/* "null" when there is none */
+};
 
-	if (!json_is_array(data)) {
-		print_json(data);
+/* Fills r from the reply line (r->head to be released even on failure);
+ * -1 if it is not a well-formed JSON object. */
+static int parse_reply(const char *line, struct reply *r)
+{
+	struct jscan s;
+	struct jspan key, value;
+	json_t *name, *member;
+	int rc;
+
+	if ((r->head = json_object()) == NULL ||
+	    jscan_open(&s, line, strlen(line)) < 0 || !s.object)
+		return -1;
+	r->data = (struct jspan){ "null", 4 };
+	while ((rc = jscan_next(&s, &key, &value)) == 1) {
+		if (jspan_is(key, "\"data\"")) {
+			r->data = value;
+			continue;
+		}
+		name = json_loadb(key.p, key.len, JSON_DECODE_ANY, NULL);
+		member = json_loadb(value.p, value.len, JSON_DECODE_ANY, NULL);
+		rc = json_is_string(name) && member != NULL ?
+		    json_object_set_new(r->head, json_string_value(name), member) : -1;
+		json_decref(name);
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static void print_span(struct jspan span)
+{
+	fwrite(span.p, 1, span.len, stdout);
+	putchar('\n');
+}
+
+/* Data of a ';' line is an array, one element per command: a line each. */
+static void print_data(struct jspan data)
+{
+	struct jscan s;
+	struct jspan elem;
+
+	if (jscan_open(&s, data.p, data.len) < 0 || s.object) {
+		print_span(data);
 		return;
 	}
-	json_array_foreach(data, i, elem)
-		print_json(elem);
+	while (jscan_next(&s, NULL, &elem) == 1)
+		print_span(elem);
 }
 
 /* Prints reply; returns the exit code it stands for, or -1 if malformed. */
-static int print_reply(const struct ctl *ctl, const json_t *reply)
+static int print_reply(const struct ctl *ctl, const struct reply *reply)
 {
-	const json_t *ok = json_object_get(reply, "ok");
-	const json_t *data = json_object_get(reply, "data");
-	const char *text = json_string_value(json_object_get(reply, "text"));
+	const json_t *ok = json_object_get(reply->head, "ok");
+	const char *text = json_string_value(json_object_get(reply->head, "text"));
 	const char *error, *code;
 
 	if (!json_is_boolean(ok))
 		return -1;
-	if (data == NULL)
-		data = json_null();
-	if (ctl->json && (json_is_true(ok) || !json_is_null(data)))
-		print_data(data);
+	if (ctl->json && (json_is_true(ok) || !jspan_is(reply->data, "null")))
+		print_data(reply->data);
 	else if (!ctl->json && text != NULL && text[0] != '\0')
 		printf("%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
 	fflush(stdout);
 	if (json_is_true(ok))
 		return TETHER_EXIT_OK;
-	error = json_string_value(json_object_get(reply, "error"));
-	code = json_string_value(json_object_get(reply, "code"));
+	error = json_string_value(json_object_get(reply->head, "error"));
+	code = json_string_value(json_object_get(reply->head, "code"));
 	fprintf(stderr, "tetherctl: %s\n", error != NULL ? error : "failed");
 	if (code != NULL && strcmp(code, "usage") == 0)
 		return TETHER_EXIT_USAGE;
@@ -162,8 +208,7 @@ static int follow(struct ctl *ctl)
 /* Sends request and prints the reply; returns an exit code. */
 static int exchange(struct ctl *ctl, const char *request)
 {
-	json_error_t jerr;
-	json_t *reply;
+	struct reply reply;
 	char *line;
 	int rc, following;
 
@@ -178,13 +223,15 @@ static int exchange(struct ctl *ctl, const char *request)
 		return bad_reply(ctl, "reply too long");
 	if (rc < 0)
 		return no_daemon(ctl, strerror(errno));
-	if ((reply = json_loads(line, 0, &jerr)) == NULL)
-		return bad_reply(ctl, jerr.text);
+	if (parse_reply(line, &reply) < 0) {
+		json_decref(reply.head);
+		return bad_reply(ctl, "not a well-formed JSON object");
+	}
 	/* The acknowledgement of events -f is not an event: not printed. */
-	following = json_is_true(json_object_get(reply, "ok")) &&
-	    json_is_true(json_object_get(json_object_get(reply, "data"), "follow"));
-	rc = following ? TETHER_EXIT_OK : print_reply(ctl, reply);
-	json_decref(reply);
+	following = json_is_true(json_object_get(reply.head, "ok")) &&
+	    json_is_true(json_object_get(reply.head, "follow"));
+	rc = following ? TETHER_EXIT_OK : print_reply(ctl, &reply);
+	json_decref(reply.head);
 	if (rc < 0)
 		return bad_reply(ctl, "no \"ok\" in it");
 	return following ? follow(ctl) : rc;

@@ -3,29 +3,43 @@
 
 #include "cmd.h"
 
+/* NULL when processes is: the client does not want the data. */
 static json_t *
 status_data(const struct cmd_ctx *ctx, json_t *processes)
 {
 	const struct session *s = ctx->session;
 
+	if (processes == NULL)
+		return NULL;
 	return json_pack("{s:s, s:b, s:o}", "session", ctx->session_name,
 	    "dormant", s == NULL || s->live == 0, "processes", processes);
 }
 
+/* processes is NULL when the client does not want the data. */
 static void
 status_print(struct cmd_ctx *ctx, const struct target *t, json_t *processes)
 {
 	char line[512];
 
-	target_status_line(t, line, sizeof line);
-	cmd_print(ctx, "%s", line);
-	json_array_append_new(processes, target_json(t, target_live_state(t)));
+	if (cmd_wants_text(ctx)) {
+		target_status_line(t, line, sizeof line);
+		cmd_print(ctx, "%s", line);
+	}
+	if (processes != NULL)
+		json_array_append_new(processes, target_json(t, target_live_state(t)));
+}
+
+/* The list of processes to fill in, or NULL when no data is wanted. */
+static json_t *
+status_processes(const struct cmd_ctx *ctx)
+{
+	return cmd_wants_data(ctx) ? json_array() : NULL;
 }
 
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx)
 {
-	json_t *processes = json_array();
+	json_t *processes = status_processes(ctx);
 	struct target *t;
 
 	if (ctx->cmd->prefix.kind != PROCID_ALL) {
@@ -47,7 +61,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 static enum cmd_result
 cmd_select_exec(struct cmd_ctx *ctx)
 {
-	json_t *processes = json_array();
+	json_t *processes = status_processes(ctx);
 	struct target *t;
 
 	if ((t = cmd_lookup(ctx, &ctx->cmd->prefix)) == NULL) {

@@ -51,6 +51,7 @@ struct cmdq {
 	char *cwd;
 	uid_t uid;
 	gid_t gid;
+	enum cmd_form form;
 	struct command_list list;
 	int next;
 	struct cmd_ctx ctx;
@@ -76,11 +77,25 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+bool
+cmd_wants_text(const struct cmd_ctx *ctx)
+{
+	return ctx->q->form != FORM_DATA;
+}
+
+bool
+cmd_wants_data(const struct cmd_ctx *ctx)
+{
+	return ctx->q->form != FORM_TEXT;
+}
+
 void
 cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!cmd_wants_text(ctx))
+		return;
 	va_start(ap, fmt);
 	evbuffer_add_vprintf(ctx->q->text, fmt, ap);
 	va_end(ap);
@@ -90,6 +105,10 @@ cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
 void
 cmd_set_data(struct cmd_ctx *ctx, json_t *data)
 {
+	if (!cmd_wants_data(ctx)) {
+		json_decref(data);
+		return;
+	}
 	json_array_append_new(ctx->q->data, data != NULL ? data : json_null());
 }
 
@@ -285,23 +304,35 @@ cmdq_free(struct cmdq *q)
 	free(q);
 }
 
+/* The text as one JSON string; NULL if it is not UTF-8 (the reply then
+ * goes without it). */
+static json_t *
+cmdq_text(struct cmdq *q)
+{
+	size_t len = evbuffer_get_length(q->text);
+
+	return json_stringn(len > 0 ? (char *)evbuffer_pullup(q->text, -1) : "", len);
+}
+
+/* The reply, with only the members the request's form asks for. */
 static void
 cmdq_reply(struct cmdq *q)
 {
-	size_t len = evbuffer_get_length(q->text);
 	json_t *reply, *data;
-	char *text;
 
-	text = len > 0 ? (char *)evbuffer_pullup(q->text, -1) : "";
-	reply = json_pack("{s:b, s:s%}", "ok", q->error == NULL, "text", text, len);
+	reply = json_pack("{s:b}", "ok", q->error == NULL);
+	if (q->form != FORM_DATA)
+		json_object_set_new(reply, "text", cmdq_text(q));
 	if (q->error != NULL) {
 		json_object_set_new(reply, "error", json_string(q->error));
 		json_object_set_new(reply, "code",
 		    json_string(q->failure == CMD_USAGE ? "usage" : "failed"));
 	}
-	data = json_array_size(q->data) == 1 ?
-	    json_incref(json_array_get(q->data, 0)) : json_incref(q->data);
-	json_object_set_new(reply, "data", data);
+	if (q->form != FORM_TEXT) {
+		data = json_array_size(q->data) == 1 ?
+		    json_incref(json_array_get(q->data, 0)) : json_incref(q->data);
+		json_object_set_new(reply, "data", data);
+	}
 	client_reply(q->client, reply);
 	cmdq_free(q);
 }
@@ -388,7 +419,7 @@ cmd_complete(struct cmd_ctx *ctx, enum cmd_result result)
 
 void
 cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
-    const char *line, const char *cwd)
+    const char *line, const char *cwd, enum cmd_form form)
 {
 	struct cmdq *q;
 	const char *err;
@@ -404,6 +435,7 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 	q->client = c;
 	q->uid = uid;
 	q->gid = gid;
+	q->form = form;
 	q->ctx.q = q;
 	if (cmdline_parse(line, &q->list, &err) == -1) {
 		cmd_error(&q->ctx, CMD_USAGE, "%s", err);

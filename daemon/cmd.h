@@ -20,6 +20,9 @@ struct cmdq;
 
 enum cmd_result { CMD_DONE, CMD_FAILED, CMD_USAGE, CMD_WAIT };
 
+/* What a request wants in its reply (its "form", common/proto.h). */
+enum cmd_form { FORM_BOTH, FORM_TEXT, FORM_DATA };
+
 /* How the command uses a process identifier prefix ("|3 .detach"). */
 enum cmd_prefix {
 	PREFIX_TARGET,	/* acts on one target: the prefix's, else the current one */
@@ -61,12 +64,17 @@ extern struct cmd_env cmd_env;
 /* Runs the command line of one request for client c; the reply is sent
  * with client_reply when the last command is over. */
 void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
-    const char *line, const char *cwd);
+    const char *line, const char *cwd, enum cmd_form form);
 
-/* Output of the command being run: text lines and structured data. */
+/* Output of the command being run: text lines and structured data. Each
+ * is dropped when the request's form leaves it out. */
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cmd_set_data(struct cmd_ctx *ctx, json_t *data);	/* steals */
+/* Whether the reply carries text, data: a command whose output is costly
+ * (|* of thousands of targets) makes only what is wanted. */
+bool cmd_wants_text(const struct cmd_ctx *ctx);
+bool cmd_wants_data(const struct cmd_ctx *ctx);
 enum cmd_result cmd_error(struct cmd_ctx *ctx, enum cmd_result kind,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Finishes a command that returned CMD_WAIT. */

@@ -84,25 +84,62 @@ client_close(struct client *c)
 	client_unref(c);
 }
 
+/*
+ * A reply can be megabytes (|* of 10,000 targets) that jansson hands over a
+ * few bytes at a time: they are gathered into chunks, and the chunks into
+ * a line of buffer chains that is then moved to the output at once, with
+ * no contiguous copy of the whole (each addition to the output itself would
+ * run the bufferevent's callbacks).
+ */
+struct reply_line {
+	struct evbuffer *chains;
+	size_t len;
+	char chunk[16384];
+};
+
+static int
+reply_line_flush(struct reply_line *l)
+{
+	int rc = evbuffer_add(l->chains, l->chunk, l->len);
+
+	l->len = 0;
+	return rc;
+}
+
+static int
+reply_line_add(const char *buf, size_t len, void *arg)
+{
+	struct reply_line *l = arg;
+
+	if (l->len + len > sizeof l->chunk && reply_line_flush(l) == -1)
+		return -1;
+	if (len > sizeof l->chunk)
+		return evbuffer_add(l->chains, buf, len);
+	memcpy(l->chunk + l->len, buf, len);
+	l->len += len;
+	return 0;
+}
+
 static void
 client_send(struct client *c, json_t *reply)
 {
-	char *text;
+	struct reply_line l;
 
 	if (c->bev == NULL)
 		return;
-	if ((text = json_dumps(reply, JSON_COMPACT)) == NULL) {
+	l.len = 0;
+	if ((l.chains = evbuffer_new()) == NULL) {
+		log_warn("out of memory: a reply is lost");
+		client_close(c);
+		return;
+	}
+	if (json_dump_callback(reply, reply_line_add, &l, JSON_COMPACT) == -1 ||
+	    reply_line_add("\n", 1, &l) == -1 || reply_line_flush(&l) == -1) {
 		log_warn("cannot encode a reply");
 		client_close(c);
-		return;
-	}
-	if (bufferevent_write(c->bev, text, strlen(text)) == -1 ||
-	    bufferevent_write(c->bev, "\n", 1) == -1) {
-		free(text);
+	} else if (bufferevent_write_buffer(c->bev, l.chains) == -1)
 		client_close(c);
-		return;
-	}
-	free(text);
+	evbuffer_free(l.chains);
 }
 
 /* Refuses the request with a message, without running anything. */
@@ -160,11 +197,29 @@ client_event(struct bufferevent *bev, short what, void *arg)
 		client_close(c);
 }
 
+/* The request's "form" (common/proto.h): true if it names one. */
+static bool
+request_form(const json_t *form, enum cmd_form *out)
+{
+	const char *name = json_string_value(form);
+
+	if (form == NULL)
+		*out = FORM_BOTH;
+	else if (name != NULL && strcmp(name, "text") == 0)
+		*out = FORM_TEXT;
+	else if (name != NULL && strcmp(name, "data") == 0)
+		*out = FORM_DATA;
+	else
+		return false;
+	return true;
+}
+
 static void
 client_request(struct client *c, const char *line, size_t len)
 {
 	json_t *req, *session, *cmdline, *cwd;
 	json_error_t jerr;
+	enum cmd_form form;
 	char msg[256];
 
 	if ((req = json_loadb(line, len, 0, &jerr)) == NULL) {
@@ -180,6 +235,8 @@ client_request(struct client *c, const char *line, size_t len)
 	    (cwd != NULL && !json_is_string(cwd))) {
 		client_refuse(c, "malformed request: expected {\"session\": string, "
 		    "\"line\": string, \"cwd\": string}");
+	} else if (!request_form(json_object_get(req, "form"), &form)) {
+		client_refuse(c, "malformed request: \"form\" is \"text\" or \"data\"");
 	} else if (session != NULL && json_string_length(session) == 0) {
 		client_refuse(c, "malformed request: empty session name");
 	} else if (draining) {
@@ -191,7 +248,7 @@ client_request(struct client *c, const char *line, size_t len)
 		cmdq_start(c, c->cred.uid, c->cred.gid,
 		    session != NULL ? json_string_value(session) : "default",
 		    json_string_value(cmdline),
-		    cwd != NULL ? json_string_value(cwd) : NULL);
+		    cwd != NULL ? json_string_value(cwd) : NULL, form);
 	}
 	json_decref(req);
 }
@@ -266,6 +323,9 @@ void
 client_reply(struct client *c, json_t *reply)
 {
 	c->busy = false;
+	/* The lines after this reply are events (events -f). */
+	if (c->subscribed != 0)
+		json_object_set_new(reply, "follow", json_true());
 	json_decref(c->pending_reply);
 	c->pending_reply = reply;
 	if (!c->in_flush) {
