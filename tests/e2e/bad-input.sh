@@ -16,6 +16,9 @@ payloads = {
     "not-object": b'["default", "|*"]\n',
     "too-long": b'{"session": "default", "line": "' + b"x" * (1 << 20) + b'"}\n',
     "valid": b'{"session": "default", "line": "|*"}\n',
+    "bad-form": b'{"session": "default", "line": "|*", "form": "xml"}\n',
+    "text-form": b'{"session": "default", "line": "|*", "form": "text"}\n',
+    "data-form": b'{"session": "default", "line": "|*", "form": "data"}\n',
 }
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(10)
@@ -102,6 +105,16 @@ R=$(raw_exchange valid)
 assert_eq true "$(jget "$R" 'd["reply"]["ok"]')" "ok of a valid raw request ($R)"
 assert_eq "$BEFORE" "$(jget "$R" 'd["reply"]["text"]')" "text of a valid raw |* request"
 assert_eq true "$(jget "$R" 'd["reply"]["text"].endswith("\n")')" "text of a valid raw request ends in a newline"
+# The form a request names: only that member comes back; another is refused.
+R=$(raw_exchange bad-form)
+assert_eq "false|malformed request: \"form\" is \"text\" or \"data\"" \
+	"$(jget "$R" '"%s|%s" % (str(d["reply"]["ok"]).lower(), d["reply"]["error"])')" "a request with form xml ($R)"
+R=$(raw_exchange text-form)
+assert_eq "$BEFORE|False" "$(jget "$R" '"%s|%s" % (d["reply"]["text"].rstrip("\n"), "data" in d["reply"])')" "text and data of a form text request"
+R=$(raw_exchange data-form)
+assert_eq "False|$(OUT=$BEFORE ordinals | tr ' ' ',')" \
+	"$(jget "$R" '"%s|%s" % ("text" in d["reply"], ",".join(str(p["ordinal"]) for p in d["reply"]["data"]["processes"]))')" \
+	"text and data of a form data request"
 
 step "nothing changed"
 ctl status
