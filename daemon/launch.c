@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "cmd.h"
 #include "conf.h"
+#include "delay.h"
 #include "engine.h"
 #include "launch.h"
 #include "log.h"
@@ -141,7 +141,6 @@ on_target_end(struct target *t, enum target_state state, int exit_code,
     int exit_signal)
 {
 	struct launch_rec *r;
-	struct timeval tv;
 	bool failed;
 
 	if (TAILQ_EMPTY(&recs) || (r = rec_by_target(t->id)) == NULL)
@@ -158,11 +157,9 @@ on_target_end(struct target *t, enum target_state state, int exit_code,
 	    exit_signal > 0 ? "signal" : "code", exit_signal > 0 ? exit_signal :
 	    exit_code, r->spec->restart_delay);
 	/* never from inside target_end: the engine is in the middle of it */
-	tv.tv_sec = (time_t)r->spec->restart_delay;
-	tv.tv_usec = (suseconds_t)((r->spec->restart_delay - (double)tv.tv_sec) * 1e6);
 	if (r->restart_ev == NULL)
 		r->restart_ev = evtimer_new(launch_base, on_restart, r);
-	if (r->restart_ev == NULL || evtimer_add(r->restart_ev, &tv) == -1)
+	if (r->restart_ev == NULL || delay_add(r->restart_ev, r->spec->restart_delay) == -1)
 		log_warn("target %s: cannot schedule its restart", r->name);
 }
 

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
+#include "delay.h"
 #include "engine.h"
 #include "log.h"
 #include "policy.h"
@@ -254,16 +254,6 @@ gov_free(struct gov *g)
 	free(g);
 }
 
-static struct timeval
-seconds_tv(double secs)
-{
-	struct timeval tv;
-
-	tv.tv_sec = (time_t)secs;
-	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
-	return tv;
-}
-
 static struct target *
 gov_target(const struct gov *g)
 {
@@ -379,7 +369,6 @@ static void
 gov_add(struct target *t, const char *origin, const struct limits *l)
 {
 	struct gov *g;
-	struct timeval tv;
 
 	if (l->timeout <= 0 && l->break_timeout <= 0)
 		return;
@@ -396,8 +385,7 @@ gov_add(struct target *t, const char *origin, const struct limits *l)
 	event_base_update_cache_time(policy_base);
 	if (l->timeout > 0) {
 		g->timeout_ev = evtimer_new(policy_base, on_timeout, g);
-		tv = seconds_tv(l->timeout);
-		if (g->timeout_ev == NULL || evtimer_add(g->timeout_ev, &tv) == -1)
+		if (g->timeout_ev == NULL || delay_add(g->timeout_ev, l->timeout) == -1)
 			log_warn("|%d: cannot arm its timeout", t->ordinal);
 	}
 	if (l->break_timeout > 0)
@@ -418,7 +406,6 @@ static void
 on_target_event(struct target *t, const char *kind, const char *detail)
 {
 	struct gov *g;
-	struct timeval tv;
 
 	if (govs == NULL)
 		return;
@@ -429,9 +416,8 @@ on_target_event(struct target *t, const char *kind, const char *detail)
 	}
 	if (policy_is_break(kind, detail) && (g = gov_find(t->id)) != NULL &&
 	    g->break_ev != NULL) {
-		tv = seconds_tv(g->limits.break_timeout);
 		event_base_update_cache_time(policy_base);
-		if (evtimer_add(g->break_ev, &tv) == -1)
+		if (delay_add(g->break_ev, g->limits.break_timeout) == -1)
 			log_warn("|%d: cannot arm its on_break_timeout", t->ordinal);
 	}
 }

@@ -105,24 +105,6 @@ default_database(char *buf, size_t len)
 	return snprintf(buf, len, "%s/tether.db", dir) >= (int)len ? -1 : 0;
 }
 
-/*
- * Precise timers: libevent's default clock is CLOCK_MONOTONIC_COARSE, a
- * tick behind, and a "timeout = 1s" limit must not act a few milliseconds
- * before a second has passed.
- */
-static struct event_base *
-new_event_base(void)
-{
-	struct event_config *cfg = event_config_new();
-	struct event_base *made = NULL;
-
-	if (cfg != NULL && event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == 0)
-		made = event_base_new_with_config(cfg);
-	if (cfg != NULL)
-		event_config_free(cfg);
-	return made;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -236,7 +218,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	model_init(st);
-	if ((base = new_event_base()) == NULL) {
+	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
 		goto out_store;
 	}

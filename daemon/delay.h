@@ -1,0 +1,13 @@
+/*
+ * Delays a user asked for (a target's timeout, on_break_timeout, a
+ * restart's delay) armed so that they never end early.
+ */
+#ifndef TETHER_DELAY_H
+#define TETHER_DELAY_H
+
+struct event;
+
+/* Arms the timer ev to fire no sooner than seconds from now. */
+int delay_add(struct event *ev, double seconds);
+
+#endif
