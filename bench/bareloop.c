@@ -4,29 +4,87 @@
  * before CMD execs), then continues every stop of every task and records
  * nothing. The floor tetherd is measured against.
  *
- *   bareloop CMD [ARGS...]      exits with CMD's status
+ *   bareloop [-e] CMD [ARGS...]      exits with CMD's status
+ *
+ * -e waits the way an event loop does, the way tetherd does: SIGCHLD
+ * blocked and read from a signalfd that epoll watches, then waitpid
+ * WNOHANG until nothing is left. Without it, waitpid blocks, and the
+ * kernel's wakeup of a tracer blocked in waitpid is a "sync" one that
+ * tends to run it on the CPU of the tracee that just stopped; the
+ * signalfd's is not. The difference between the two is what the event
+ * loop alone costs.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define OPTIONS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
 	PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
 
+static int sigchld_fd = -1, epoll_fd = -1;
+
+/* -e: SIGCHLD through a signalfd in an epoll set, as an event loop has it. */
+static int
+event_loop_setup(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) == -1 ||
+	    (sigchld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
+	    (epoll_fd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, sigchld_fd, &ev) == -1) {
+		perror("bareloop: signalfd/epoll");
+		return -1;
+	}
+	return 0;
+}
+
+/* The next status, blocking in waitpid, or (-e) in epoll_wait when
+ * waitpid WNOHANG has nothing. */
+static pid_t
+next_status(int *status)
+{
+	struct signalfd_siginfo si[16];
+	struct epoll_event ev;
+	pid_t pid;
+
+	if (epoll_fd == -1)
+		return waitpid(-1, status, __WALL);
+	while ((pid = waitpid(-1, status, __WALL | WNOHANG)) == 0) {
+		if (epoll_wait(epoll_fd, &ev, 1, -1) == -1 && errno != EINTR)
+			return -1;
+		while (read(sigchld_fd, si, sizeof si) > 0)
+			;
+	}
+	return pid;
+}
+
 int
 main(int argc, char **argv)
 {
 	int gate[2], status, root_status = 0, sig, event;
+	bool event_loop = false;
 	pid_t root, pid;
 	char ch;
 
+	if (argc > 1 && strcmp(argv[1], "-e") == 0) {
+		event_loop = true;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: bareloop CMD [ARGS...]\n");
+		fprintf(stderr, "usage: bareloop [-e] CMD [ARGS...]\n");
 		return 2;
 	}
 	if (pipe(gate) == -1 || (root = fork()) == -1) {
@@ -50,8 +108,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	close(gate[1]);
+	/* Only now: CMD must not inherit a blocked SIGCHLD. */
+	if (event_loop && event_loop_setup() == -1) {
+		kill(root, SIGKILL);
+		return 2;
+	}
 	for (;;) {
-		pid = waitpid(-1, &status, __WALL);
+		pid = next_status(&status);
 		if (pid == -1) {
 			if (errno == EINTR)
 				continue;

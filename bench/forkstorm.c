@@ -8,8 +8,11 @@
  *   -n N     children to fork (default 20000)
  *   -g       wait for SIGUSR1 before forking (so that a tracer can be set up
  *            first: tetherd's child-debug must be on before the first fork)
- *   -o FILE  also write "COUNT SECONDS CPU" to FILE (replaced whole); CPU is
- *            the user+system time of forkstorm and its reaped children
+ *   -o FILE  also write "COUNT SECONDS CPU MEDIAN" to FILE (replaced whole);
+ *            CPU is the user+system time of forkstorm and its reaped
+ *            children, MEDIAN the median time of one fork-to-reap, in
+ *            microseconds (this machine's noise comes in bursts that the
+ *            total takes in whole and the median does not)
  */
 #include <errno.h>
 #include <signal.h>
@@ -43,6 +46,23 @@ cpu_total(void)
 	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 }
 
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median_us(double *v, long n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof *v, by_value);
+	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) * 1e6;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -50,7 +70,7 @@ main(int argc, char **argv)
 	long n = 20000, i, reaped = 0, failed = 0;
 	int ch, go = 0, status, sig;
 	sigset_t set;
-	double t0, t1;
+	double t0, t1, t, *each;
 	pid_t pid;
 
 	while ((ch = getopt(argc, argv, "n:go:")) != -1) {
@@ -72,8 +92,13 @@ main(int argc, char **argv)
 		while (sigwait(&set, &sig) != 0)
 			;
 	}
+	if (n < 0 || (each = calloc(n + 1, sizeof *each)) == NULL) {
+		fprintf(stderr, "forkstorm: bad -n or out of memory\n");
+		return 2;
+	}
 	t0 = now();
 	for (i = 0; i < n; i++) {
+		t = now();
 		pid = fork();
 		if (pid == -1) {
 			perror("forkstorm: fork");
@@ -87,7 +112,7 @@ main(int argc, char **argv)
 				return 1;
 			}
 		}
-		reaped++;
+		each[reaped++] = now() - t;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			failed++;
 	}
@@ -99,11 +124,12 @@ main(int argc, char **argv)
 		FILE *f;
 
 		snprintf(tmp, sizeof tmp, "%s.tmp", out);
-		if ((f = fopen(tmp, "w")) == NULL || fprintf(f, "%ld %.6f %.3f\n", reaped, t1 - t0, cpu_total()) < 0 ||
+		if ((f = fopen(tmp, "w")) == NULL || fprintf(f, "%ld %.6f %.3f %.1f\n", reaped, t1 - t0, cpu_total(), median_us(each, reaped)) < 0 ||
 		    fclose(f) != 0 || rename(tmp, out) != 0) {
 			perror("forkstorm: result file");
 			return 1;
 		}
 	}
+	free(each);
 	return failed != 0;
 }
