@@ -4,8 +4,9 @@
  * how many have been applied. WAL, synchronous=NORMAL, foreign keys on.
  *
  * Writes are gathered: the first write after a commit opens a transaction
- * and calls the dirty hook, so that the event loop commits once at the end
- * of the iteration (store_commit). Nothing is acknowledged before that.
+ * and calls the dirty hook, so that the event loop commits soon, at once
+ * when someone waits for it (store_commit; control.c says when). Nothing
+ * is acknowledged before that.
  * Every statement is prepared once, when the store opens.
  *
  * Times are Unix epoch seconds with fractions (REAL).
