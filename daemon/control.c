@@ -364,7 +364,8 @@ monotonic_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static long long last_commit_ms;
+static long long last_commit_ms;	/* of the last commit that wrote */
+static bool uncommitted;		/* writes since then */
 
 /*
  * The end of a loop iteration: commit what it changed, then send the
@@ -382,7 +383,9 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	evtimer_del(flush_timer);
 	failed = store_commit(control_store) == -1;
-	last_commit_ms = monotonic_ms();
+	if (uncommitted)
+		last_commit_ms = monotonic_ms();
+	uncommitted = false;
 	if (failed)
 		log_warn("commit: %s", store_errmsg(control_store));
 	while ((c = TAILQ_FIRST(&to_flush)) != NULL) {
@@ -497,6 +500,7 @@ schedule_flush_hook(void *arg)
 	struct timeval tv;
 
 	(void)arg;
+	uncommitted = true;
 	if (wait_ms < GATHER_MS)
 		wait_ms = GATHER_MS;
 	tv.tv_sec = 0;
