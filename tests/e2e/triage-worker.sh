@@ -1,0 +1,73 @@
+#!/bin/bash
+# Triage runs beside the event loop: while the core of a 1.1 GiB target is
+# written, `status` answers and shows that triage in progress (and the
+# target stays stopped all along); with one worker a second triage waits
+# in the queue; a target killed during its triage ends that triage with an
+# error, its half-written core is removed, and nothing hangs.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "${E2E_LIB:-${0%/*}/lib.sh}"
+. "$(dirname "${E2E_LIB:-$0}")/config-lib.sh"
+
+CONF=$DIR/tether.conf
+cat >"$CONF" <<CONF
+[daemon]
+autoattach = off
+triage_workers = 1
+CONF
+start_daemon_with "$CONF"
+
+spawn "$HELPERS/bigmem" 1100 "$DIR/big.ready"
+BIG=$LAST_PID
+# Writing 1.1 GiB takes long on a loaded machine: a minute at most.
+POLL_LIMIT_US=60000000 wait_until test -s "$DIR/big.ready"
+spawn_sleeper small
+SMALL=$LAST_PID
+attach "$BIG"
+attach "$SMALL"
+
+# in_triage ORDINAL PID WHAT STATE: `status` shows that triage.
+in_triage() {
+	ctl status
+	[[ $OUT == *$'\n'"  session default |$1 pid $2: $3 $4 for "* ]]
+}
+
+no_triage() {
+	ctl status
+	[[ $OUT == *$'\n'"triage:   0 running, 0 queued"* ]] && [[ $OUT != *"  session default |"* ]]
+}
+
+step "status answers while the big core is written; the small walk waits in the queue"
+"$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/dump.out" 2>&1 &
+DUMPER=$!
+wait_until in_triage 0 "$BIG" "stacks and core" running
+"$TETHERCTL" -S "$SOCK" '|1 k' >"$DIR/k.out" 2>&1 &
+KER=$!
+wait_until in_triage 1 "$SMALL" stacks queued
+# The answer came while the dump was still going: it says so.
+assert_match $'\n'"  session default \|0 pid $BIG: stacks and core running for " "$OUT" "status during the dump"
+assert_match "^t" "$(status_field "$BIG" State)" "the big target is held stopped during its triage"
+wait "$DUMPER" || fail "dump exited $?: $(<"$DIR/dump.out")"
+wait "$KER" || fail "k exited $?: $(<"$DIR/k.out")"
+CORE=$(sed -n 's/^core: //p' "$DIR/dump.out")
+[ -n "$CORE" ] || fail "no core line in the dump reply: $(<"$DIR/dump.out")"
+assert_true "the big core is 1.1 GiB or more" test "$(stat -c %s "$CORE")" -ge $((1100 << 20))
+assert_match "sleeper" "$(<"$DIR/k.out")" "k of the small target after it waited"
+wait_until no_triage
+assert_match "^S" "$(status_field "$BIG" State)" "the big target runs on after its triage"
+
+step "a target killed during its triage: the triage ends with an error"
+"$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/dump2.out" 2>&1 &
+DUMPER=$!
+wait_until in_triage 0 "$BIG" "stacks and core" running
+kill -9 "$BIG"
+RC=0
+wait "$DUMPER" || RC=$?
+assert_eq 1 "$RC" "exit status of the dump of a target killed during it"
+assert_match "\|0: (core: )?the process ended during its triage" "$(<"$DIR/dump2.out")" "dump reply"
+wait_until no_triage
+assert_eq "$CORE" "$(ls "$DIR"/triage/*.0.core)" "cores of |0: the half-written one is removed"
+wait_until target_end_is 0 "exited||9"
+ctl '|*'
+assert_eq "1" "$(ordinals)" "targets after the kill"
+ctl '|1 k'
+assert_match "sleeper" "$OUT" "the daemon goes on walking stacks"
