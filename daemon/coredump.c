@@ -500,12 +500,24 @@ cancelled(const struct coredump_limits *l)
 	return l->cancel != NULL && atomic_load(l->cancel);
 }
 
+/* Whether the process has ended: a dead process reads as nothing at all,
+ * which must not make a core of zeros. */
+static bool
+process_ended(int procfd)
+{
+	struct stat_fields sf;
+	char comm[64];
+
+	read_stat(procfd, "stat", &sf, comm, sizeof comm);
+	return sf.state == '\0' || sf.state == 'Z' || sf.state == 'X';
+}
+
 /* Copies len bytes at addr of the process to the sink; what cannot be read
  * is left as zeros, page by page. */
 static int
-copy_memory(int memfd, struct core_sink *sink, unsigned long addr, size_t len,
-    char *chunk, long page, const struct coredump_limits *l, char *err,
-    size_t errlen)
+copy_memory(int procfd, int memfd, struct core_sink *sink, unsigned long addr,
+    size_t len, char *chunk, long page, const struct coredump_limits *l,
+    char *err, size_t errlen)
 {
 	while (len > 0) {
 		size_t want = len < CHUNK ? len : CHUNK;
@@ -516,6 +528,10 @@ copy_memory(int memfd, struct core_sink *sink, unsigned long addr, size_t len,
 			return -1;
 		}
 		r = pread(memfd, chunk, want, (off_t)addr);
+		if (r <= 0 && process_ended(procfd)) {
+			snprintf(err, errlen, "the process ended during its triage");
+			return -1;
+		}
 		if (r <= 0) {
 			/* Read what can be read of it page by page. */
 			size_t done;
@@ -663,7 +679,7 @@ coredump_write_fd(int procfd, pid_t pid, const struct coredump_thread *threads,
 	for (i = 0; i < m.n; i++) {
 		const struct mapping *mp = &m.v[i];
 
-		if (mp->dump > 0 && copy_memory(memfd, sink, mp->start, mp->dump,
+		if (mp->dump > 0 && copy_memory(procfd, memfd, sink, mp->start, mp->dump,
 		    chunk, page, limits, err, errlen) == -1)
 			goto out;
 	}

@@ -72,7 +72,8 @@ struct triage_item {
 	json_t *proc;		/* its element of data.processes */
 	char *text;		/* its part of the text: status line, stacks */
 	char core[PATH_MAX + 48];	/* its core file, when asked */
-	bool ended;		/* it ended before its triage was over */
+	bool failed;		/* it ended before its triage was over, or
+				 * its core could not be written */
 };
 
 struct triage {
@@ -182,7 +183,7 @@ triage_finish(struct triage *tr)
 	for (i = 0; i < tr->n; i++)
 		if (json_array_size(json_object_get(tr->items[i].proc, "threads")) > 0)
 			walked++;
-	if (tr->items[0].ended && r.ok) {
+	if (tr->items[0].failed && r.ok) {
 		r.ok = false;
 		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
 	}
@@ -294,7 +295,7 @@ triaged(struct target *t, const struct triage_result *r, void *arg)
 		    (int)it->pid, tr->s->name, r->error);
 		if (t == NULL) {
 			json_object_set_new(it->proc, "outcome", json_string("exited"));
-			it->ended = true;
+			it->failed = true;
 		}
 	}
 	if (r->walk != NULL)
@@ -304,6 +305,7 @@ triaged(struct target *t, const struct triage_result *r, void *arg)
 	else if (r->core_error != NULL) {
 		item_error(it, "core: %s", r->core_error);
 		unlink(it->core);
+		it->failed = !r->core_skipped;
 	}
 	if ((f = open_memstream(&it->text, &len)) != NULL) {
 		fprintf(f, "%s\n", r->status);

@@ -55,19 +55,35 @@ assert_match "sleeper" "$(<"$DIR/k.out")" "k of the small target after it waited
 wait_until no_triage
 assert_match "^S" "$(status_field "$BIG" State)" "the big target runs on after its triage"
 
-step "a target killed during its triage: the triage ends with an error"
+step "targets killed during their triage, queued and running: each triage ends with an error"
 "$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/dump2.out" 2>&1 &
 DUMPER=$!
 wait_until in_triage 0 "$BIG" "stacks and core" running
+"$TETHERCTL" -S "$SOCK" '|1 dump /c' >"$DIR/dump3.out" 2>&1 &
+DUMPER3=$!
+wait_until in_triage 1 "$SMALL" "stacks and core" queued
+kill -9 "$SMALL"
+ended_in_queue() {
+	ctl status
+	[[ $OUT =~ $'\n'"  session default |1 pid $SMALL: stacks and core queued for "[0-9.]+" s (the process ended)" ]]
+}
+wait_until ended_in_queue
 kill -9 "$BIG"
 RC=0
 wait "$DUMPER" || RC=$?
-assert_eq 1 "$RC" "exit status of the dump of a target killed during it"
-assert_match "\|0: (core: )?the process ended during its triage" "$(<"$DIR/dump2.out")" "dump reply"
+assert_eq 1 "$RC" "exit status of the dump of a target killed while it was written"
+assert_match "\|0: (core: )?the process ended during its triage" "$(<"$DIR/dump2.out")" "dump reply (running)"
+RC=0
+wait "$DUMPER3" || RC=$?
+assert_eq 1 "$RC" "exit status of the dump of a target killed while it waited"
+assert_match "\|1: (core: )?the process ended during its triage" "$(<"$DIR/dump3.out")" "dump reply (queued)"
 wait_until no_triage
-assert_eq "$CORE" "$(ls "$DIR"/triage/*.0.core)" "cores of |0: the half-written one is removed"
+assert_eq "$CORE" "$(ls "$DIR"/triage/*.core)" "cores: the unfinished ones are removed"
 wait_until target_end_is 0 "exited||9"
+wait_until target_end_is 1 "exited||9"
 ctl '|*'
-assert_eq "1" "$(ordinals)" "targets after the kill"
-ctl '|1 k'
+assert_eq "" "$(ordinals)" "targets after the kills"
+spawn_sleeper other
+attach "$LAST_PID"
+ctl '|2 k'
 assert_match "sleeper" "$OUT" "the daemon goes on walking stacks"
