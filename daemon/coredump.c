@@ -591,13 +591,17 @@ coredump_write_fd(int procfd, pid_t pid, const struct coredump_thread *threads,
 		return -1;
 	}
 	if ((memfd = openat(procfd, "mem", O_RDONLY | O_CLOEXEC)) == -1) {
-		set_err(err, errlen, "/proc/%d/mem: %s", (int)pid,
-		    errno == ESRCH ? "the process is gone" : strerror(errno));
+		if (errno == ESRCH)
+			set_err(err, errlen, "the process ended during its triage");
+		else
+			set_err(err, errlen, "/proc/%d/mem: %s", (int)pid, strerror(errno));
 		return -1;
 	}
 	if (maps_read(procfd, &m) == -1) {
-		set_err(err, errlen, "/proc/%d/smaps: %s", (int)pid,
-		    errno == ESRCH ? "the process is gone" : strerror(errno));
+		if (errno == ESRCH)
+			set_err(err, errlen, "the process ended during its triage");
+		else
+			set_err(err, errlen, "/proc/%d/smaps: %s", (int)pid, strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < m.n; i++) {
