@@ -36,13 +36,21 @@ no_triage() {
 	[[ $OUT == *$'\n'"triage:   0 running, 0 queued"* ]] && [[ $OUT != *"  session default |"* ]]
 }
 
+# big_then_small OUT1 OUT2 SMALL_COMMAND WHAT: `|0 dump /c` of the big
+# target in the background, and once it runs, SMALL_COMMAND on |1, which
+# must wait in the queue (WHAT is its name in status). Sets DUMPER, SMALLER.
+big_then_small() {
+	"$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/$1" 2>&1 &
+	DUMPER=$!
+	wait_until in_triage 0 "$BIG" "stacks and core" running
+	"$TETHERCTL" -S "$SOCK" "|1 $3" >"$DIR/$2" 2>&1 &
+	SMALLER=$!
+	wait_until in_triage 1 "$SMALL" "$4" queued
+}
+
 step "status answers while the big core is written; the small walk waits in the queue"
-"$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/dump.out" 2>&1 &
-DUMPER=$!
-wait_until in_triage 0 "$BIG" "stacks and core" running
-"$TETHERCTL" -S "$SOCK" '|1 k' >"$DIR/k.out" 2>&1 &
-KER=$!
-wait_until in_triage 1 "$SMALL" stacks queued
+big_then_small dump.out k.out k stacks
+KER=$SMALLER
 # The answer came while the dump was still going: it says so.
 assert_match $'\n'"  session default \|0 pid $BIG: stacks and core running for " "$OUT" "status during the dump"
 assert_match "^t" "$(status_field "$BIG" State)" "the big target is held stopped during its triage"
@@ -56,12 +64,8 @@ wait_until no_triage
 assert_match "^S" "$(status_field "$BIG" State)" "the big target runs on after its triage"
 
 step "targets killed during their triage, queued and running: each triage ends with an error"
-"$TETHERCTL" -S "$SOCK" '|0 dump /c' >"$DIR/dump2.out" 2>&1 &
-DUMPER=$!
-wait_until in_triage 0 "$BIG" "stacks and core" running
-"$TETHERCTL" -S "$SOCK" '|1 dump /c' >"$DIR/dump3.out" 2>&1 &
-DUMPER3=$!
-wait_until in_triage 1 "$SMALL" "stacks and core" queued
+big_then_small dump2.out dump3.out 'dump /c' "stacks and core"
+DUMPER3=$SMALLER
 kill -9 "$SMALL"
 ended_in_queue() {
 	ctl status
