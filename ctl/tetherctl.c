@@ -3,20 +3,21 @@
  * language is the daemon's; all this does is options, aliases and I/O.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
-#include <signal.h>
-#include <sys/select.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alias.h"
+#include "args.h"
 #include "conn.h"
+#include "help.h"
 #include "jscan.h"
 #include "paths.h"
+#include "prompt.h"
 #include "proto.h"
 
 /*
@@ -32,14 +33,6 @@ struct ctl {
 	int json;
 	struct conn conn;
 };
-
-static void __attribute__((noreturn)) usage(int status)
-{
-	fprintf(status == 0 ? stdout : stderr,
-	    "usage: tetherctl [-hV] [--json] [-S socket] [-s session] "
-	    "[command ...]\n");
-	exit(status);
-}
 
 /* The request for line, or NULL with a message printed. It asks for the
  * one form of reply that will be printed, so the daemon makes only that. */
@@ -181,18 +174,26 @@ static int bad_reply(struct ctl *ctl, const char *why)
 
 /*
  * events -f: the reply is followed by one line per debug event, for as long
- * as the daemon runs or until the user interrupts.
+ * as the daemon runs or until the user interrupts. The stream's end is no
+ * success: the daemon went away (its last line says why, if it could).
  */
 static int follow(struct ctl *ctl)
 {
-	json_t *line, *ev;
-	char *text;
+	json_t *line, *ev, *end;
+	char *text, why[256];
 	int rc;
 
 	while ((rc = conn_read_line(&ctl->conn, MAX_REPLY, &text)) == 1) {
 		if ((line = json_loads(text, 0, NULL)) == NULL)
 			return bad_reply(ctl, "an event line is not JSON");
 		ev = json_object_get(line, "event");
+		end = json_object_get(line, "end");
+		if (json_is_string(end)) {
+			snprintf(why, sizeof(why), "%s", json_string_value(end));
+			json_decref(line);
+			fflush(stdout);
+			return lost(ctl, "events: end of the stream from", why);
+		}
 		if (ctl->json && ev != NULL)
 			print_json(ev);
 		else if (json_is_string(json_object_get(line, "text")))
@@ -202,7 +203,7 @@ static int follow(struct ctl *ctl)
 	}
 	if (rc < 0)
 		return no_daemon(ctl, strerror(errno));
-	return TETHER_EXIT_OK;
+	return lost(ctl, "events: end of the stream from", "the connection closed");
 }
 
 /* Sends request and prints the reply; returns an exit code. */
@@ -212,7 +213,11 @@ static int exchange(struct ctl *ctl, const char *request)
 	char *line;
 	int rc, following;
 
-	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0)
+	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0 &&
+	    errno == EACCES)
+		return lost(ctl, "cannot use the daemon at", "permission denied (a root"
+		    " daemon's socket is for root and the group tether: see tetherd(8))");
+	if (ctl->conn.fd < 0)
 		return no_daemon(ctl, strerror(errno));
 	if (conn_send_line(&ctl->conn, request) < 0)
 		return no_daemon(ctl, strerror(errno));
@@ -244,6 +249,8 @@ static int run_line(struct ctl *ctl, const char *line)
 	char *expanded, *request;
 	int rc;
 
+	if (help_line(line, &rc))
+		return rc;
 	if ((expanded = alias_expand_line(line, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tetherctl: %s\n", err);
 		return TETHER_EXIT_USAGE;
@@ -263,95 +270,105 @@ static int run_line(struct ctl *ctl, const char *line)
 	return rc;
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
+/*
+ * The prompt, in the debugger's form: "1:4312> " is the current process,
+ * ordinal 1, pid 4312; "default> " a session with none. Asked of the daemon
+ * before each prompt, quietly: a failure only leaves the session's name.
+ */
+static void prompt_of(struct ctl *ctl, char *buf, size_t len)
 {
-	(void)sig;
-	interrupted = 1;
+	json_t *reply, *proc;
+	char *request, *line;
+	struct ctl quiet = *ctl;
+
+	snprintf(buf, len, "%s> ", ctl->session);
+	quiet.json = 1;
+	if ((request = make_request(&quiet, "|.")) == NULL)
+		return;
+	if ((ctl->conn.fd >= 0 || conn_open(&ctl->conn, ctl->socket) == 0) &&
+	    conn_send_line(&ctl->conn, request) == 0 &&
+	    conn_read_line(&ctl->conn, MAX_REPLY, &line) == 1) {
+		reply = json_loads(line, 0, NULL);
+		proc = json_array_get(json_object_get(json_object_get(reply, "data"),
+		    "processes"), 0);
+		if (json_is_integer(json_object_get(proc, "ordinal")) &&
+		    json_is_integer(json_object_get(proc, "pid")))
+			snprintf(buf, len, "%lld:%lld> ",
+			    (long long)json_integer_value(json_object_get(proc, "ordinal")),
+			    (long long)json_integer_value(json_object_get(proc, "pid")));
+		json_decref(reply);
+	} else
+		conn_close(&ctl->conn);
+	free(request);
+}
+
+/* Ends a line of input: status is the last failure's; 1 to stop. */
+static int take_line(struct ctl *ctl, char *line, int *status)
+{
+	size_t n = strlen(line);
+	int rc;
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (line[strspn(line, " \t")] == '\0')
+		return 0;
+	if ((rc = run_line(ctl, line)) != TETHER_EXIT_OK)
+		*status = rc;
+	return rc == TETHER_EXIT_NO_DAEMON;
 }
 
 /*
- * At an interactive prompt Ctrl+C breaks in, as in the debugger: every
- * target of the session is stopped and held. SIGINT stays blocked except
- * while waiting for input (pselect), so that one arriving between the
- * prompt and the read is not lost; stdin is unbuffered so that pselect
- * sees all there is to read.
+ * At a terminal: line editing and history (prompt.c). Ctrl+C breaks in, as
+ * in the debugger: every target of the session is stopped and held.
  */
-static sigset_t prompt_mask;
-
-static int catch_interrupt(void)
+static int run_prompt(struct ctl *ctl, struct prompt *p)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt };
-	sigset_t intr;
+	int status = TETHER_EXIT_OK, interrupted;
+	const char *got;
+	char text[128], *line;
 
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&intr);
-	sigaddset(&intr, SIGINT);
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigprocmask(SIG_BLOCK, &intr, &prompt_mask) < 0) {
-		fprintf(stderr, "tetherctl: SIGINT: %s\n", strerror(errno));
-		return -1;
+	for (;;) {
+		prompt_of(ctl, text, sizeof(text));
+		got = prompt_read(p, text, &interrupted);
+		if (interrupted) {
+			fputc('\n', stderr);
+			run_line(ctl, ".breakin");
+			continue;
+		}
+		if (got == NULL)
+			break;
+		if ((line = strdup(got)) == NULL) {
+			fprintf(stderr, "tetherctl: out of memory\n");
+			return TETHER_EXIT_FAILED;
+		}
+		if (take_line(ctl, line, &status)) {
+			free(line);
+			break;
+		}
+		free(line);
 	}
-	sigdelset(&prompt_mask, SIGINT);
-	setvbuf(stdin, NULL, _IONBF, 0);
-	return 0;
-}
-
-/* Waits for input with SIGINT let through: 0, or -1 on an interrupt. */
-static int wait_input(void)
-{
-	fd_set in;
-
-	FD_ZERO(&in);
-	FD_SET(STDIN_FILENO, &in);
-	return pselect(STDIN_FILENO + 1, &in, NULL, NULL, NULL, &prompt_mask) < 0 ? -1 : 0;
+	fputc('\n', stderr);
+	return status;
 }
 
 /* One request per line of stdin; the status is the last failure's. */
 static int run_stdin(struct ctl *ctl)
 {
-	int tty = isatty(STDIN_FILENO), status = TETHER_EXIT_OK, rc;
-	int read_errno = 0;
+	int status = TETHER_EXIT_OK;
+	struct prompt *p;
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t n;
 
-	if (tty && catch_interrupt() < 0)
-		tty = 0;
-	for (;;) {
-		if (interrupted) {
-			interrupted = 0;
-			fputc('\n', stderr);
-			run_line(ctl, ".breakin");
-		}
-		if (tty) {
-			fprintf(stderr, "tether:%s> ", ctl->session);
-			if (wait_input() < 0 && errno == EINTR)
-				continue;
-		}
-		if ((n = getline(&line, &cap, stdin)) < 0) {
-			if (ferror(stdin) && errno == EINTR) {
-				clearerr(stdin);
-				continue;
-			}
-			if (ferror(stdin))
-				read_errno = errno;
-			break;
-		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (line[strspn(line, " \t\r")] == '\0')
-			continue;
-		if ((rc = run_line(ctl, line)) != TETHER_EXIT_OK)
-			status = rc;
-		if (rc == TETHER_EXIT_NO_DAEMON)
-			break;
+	if (isatty(STDIN_FILENO) && (p = prompt_open("tetherctl")) != NULL) {
+		status = run_prompt(ctl, p);
+		prompt_close(p);
+		return status;
 	}
-	if (tty)
-		fputc('\n', stderr);
-	if (read_errno != 0) {
-		fprintf(stderr, "tetherctl: stdin: %s\n", strerror(read_errno));
+	while (getline(&line, &cap, stdin) >= 0)
+		if (take_line(ctl, line, &status))
+			break;
+	if (ferror(stdin)) {
+		fprintf(stderr, "tetherctl: stdin: %s\n", strerror(errno));
 		status = TETHER_EXIT_FAILED;
 	}
 	free(line);
@@ -360,50 +377,34 @@ static int run_stdin(struct ctl *ctl)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = CHAR_MAX + 1 };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ctl ctl = { .conn = CONN_INIT };
+	struct ctl_args args;
 	char sockpath[PATH_MAX];
 	char *line;
-	int ch, status;
+	int status;
 
-	/* '+': the first word ends the options ("kill -n" is a command). */
-	while ((ch = getopt_long(argc, argv, "+hS:s:V", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'S':
-			ctl.socket = optarg;
-			break;
-		case 's':
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "tetherctl: empty session name\n");
-				return TETHER_EXIT_USAGE;
-			}
-			ctl.session = optarg;
-			break;
-		case OPT_JSON:
-			ctl.json = 1;
-			break;
-		case 'h':
-			usage(TETHER_EXIT_OK);
-		case 'V':
-			printf("tetherctl %s\n", TETHER_VERSION);
-			return TETHER_EXIT_OK;
-		default:
-			usage(TETHER_EXIT_USAGE);
-		}
+	if ((status = args_parse(argc, argv, &args)) != 0) {
+		args_free(&args);
+		return status;
 	}
-	argc -= optind;
-	argv += optind;
-
+	if (args.help || args.version) {
+		if (args.version)
+			printf("tetherctl %s\n", TETHER_VERSION);
+		else if (args.nwords > 0)
+			status = help_command(stdout, args.words[0]);
+		else
+			help_all(stdout);
+		args_free(&args);
+		return status;
+	}
+	ctl.socket = args.socket;
+	ctl.session = args.session;
+	ctl.json = args.json;
 	if (ctl.socket == NULL) {
 		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
 			fprintf(stderr, "tetherctl: default socket path: %s\n",
 			    strerror(errno));
+			args_free(&args);
 			return TETHER_EXIT_NO_DAEMON;
 		}
 		ctl.socket = sockpath;
@@ -413,16 +414,18 @@ int main(int argc, char **argv)
 	if (ctl.session == NULL || ctl.session[0] == '\0')
 		ctl.session = "default";
 	ctl.cwd = getcwd(NULL, 0);
+	setlocale(LC_CTYPE, "");	/* line editing of non-ASCII text */
 
-	if (argc == 0)
+	if (args.nwords == 0)
 		status = run_stdin(&ctl);
-	else if ((line = alias_join_words(argc, argv)) == NULL) {
+	else if ((line = alias_join_words(args.nwords, args.words)) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		status = TETHER_EXIT_FAILED;
 	} else {
 		status = run_line(&ctl, line);
 		free(line);
 	}
+	args_free(&args);
 	conn_close(&ctl.conn);
 	free(ctl.cwd);
 	if (fclose(stdout) != 0) {
