@@ -16,6 +16,7 @@
 #include "alias.h"
 #include "conn.h"
 #include "jscan.h"
+#include "names.h"
 #include "paths.h"
 #include "proto.h"
 
@@ -370,6 +371,7 @@ int main(int argc, char **argv)
 	struct ctl ctl = { .conn = CONN_INIT };
 	char sockpath[PATH_MAX];
 	char *line;
+	const char *why;
 	int ch, status;
 
 	/* '+': the first word ends the options ("kill -n" is a command). */
@@ -379,10 +381,6 @@ int main(int argc, char **argv)
 			ctl.socket = optarg;
 			break;
 		case 's':
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "tetherctl: empty session name\n");
-				return TETHER_EXIT_USAGE;
-			}
 			ctl.session = optarg;
 			break;
 		case OPT_JSON:
@@ -408,10 +406,15 @@ int main(int argc, char **argv)
 		}
 		ctl.socket = sockpath;
 	}
+	if (ctl.session == NULL && (ctl.session = getenv("TETHER_SESSION")) != NULL &&
+	    ctl.session[0] == '\0')
+		ctl.session = NULL;
 	if (ctl.session == NULL)
-		ctl.session = getenv("TETHER_SESSION");
-	if (ctl.session == NULL || ctl.session[0] == '\0')
 		ctl.session = "default";
+	if ((why = tether_session_name_error(ctl.session)) != NULL) {
+		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", ctl.session, why);
+		return TETHER_EXIT_USAGE;
+	}
 	ctl.cwd = getcwd(NULL, 0);
 
 	if (argc == 0)
