@@ -98,6 +98,11 @@ enum autoattach_mode { AUTOATTACH_AUTO, AUTOATTACH_CONNECTOR, AUTOATTACH_SCAN,
 /* log_level */
 enum { LOGLEVEL_WARNING, LOGLEVEL_INFO, LOGLEVEL_DEBUG };
 
+/* The triage workers and files (the triage_* keys of [daemon]). */
+struct triage_conf {
+	int workers;		/* threads that walk stacks and write cores */
+};
+
 struct daemon_conf {
 	char *socket;		/* NULL: the built-in default */
 	char *database;		/* NULL: the built-in default */
@@ -108,6 +113,7 @@ struct daemon_conf {
 	double retention_interval;	/* seconds between retention checks */
 	enum autoattach_mode autoattach;
 	double scan_interval;	/* seconds */
+	struct triage_conf triage;
 };
 
 struct config {

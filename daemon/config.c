@@ -798,6 +798,28 @@ target_key(struct parse *p, const char *key, const char *value)
 	return 0;
 }
 
+/* The triage_* keys of [daemon]. */
+static int
+triage_key(struct parse *p, const char *key, const char *value)
+{
+	struct triage_conf *tc = &p->cfg->daemon.triage;
+	char *end;
+	long n;
+
+	if (strcmp(key, "triage_workers") == 0) {
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || n < 1 || n > 64) {
+			perr(p, "triage_workers: expected a number from 1 to 64: %s", value);
+			return 0;
+		}
+		tc->workers = (int)n;
+		return 1;
+	}
+	perr(p, "unknown key '%s' in [daemon]", key);
+	return 0;
+}
+
 static int
 daemon_key(struct parse *p, const char *key, const char *value)
 {
@@ -882,6 +904,8 @@ daemon_key(struct parse *p, const char *key, const char *value)
 		}
 		return 1;
 	}
+	if (strncmp(key, "triage_", 7) == 0)
+		return triage_key(p, key, value);
 	perr(p, "unknown key '%s' in [daemon]", key);
 	return 0;
 }
@@ -1020,6 +1044,7 @@ config_new(const char *path)
 	cfg->daemon.autoattach = AUTOATTACH_AUTO;
 	cfg->daemon.scan_interval = 1;
 	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
+	cfg->daemon.triage.workers = 2;
 	TAILQ_INIT(&cfg->policies);
 	TAILQ_INIT(&cfg->targets);
 	return cfg;

@@ -24,6 +24,7 @@
 #include "paths.h"
 #include "retention.h"
 #include "store.h"
+#include "triage-worker.h"
 
 static struct event_base *base;
 static int detaching;		/* targets whose detach at shutdown is not over */
@@ -227,6 +228,11 @@ main(int argc, char **argv)
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) == -1 ||
 	    evsignal_add(ev_int, NULL) == -1 || engine_init(base) == -1)
 		goto out_base;
+	if (triage_workers_start(base, config_running()->daemon.triage.workers,
+	    err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_engine;
+	}
 	/* What a previous run left live: the same processes are traced again,
 	 * the others marked lost. Committed before anyone can ask. */
 	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
@@ -258,6 +264,8 @@ out_control:
 	retention_stop();
 	adopt_unwatch_commits();
 	control_close();
+	triage_workers_stop();
+out_engine:
 	engine_free();
 out_base:
 	if (ev_term != NULL)

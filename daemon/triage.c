@@ -20,74 +20,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coredump.h"
 #include "engine.h"
 #include "log.h"
 #include "stack.h"
 #include "triage.h"
-
-struct thread *
-triage_current_thread(const struct target *t)
-{
-	struct thread *th, *leader = NULL;
-
-	TAILQ_FOREACH(th, &t->threads, entry) {
-		if (th->outstanding)
-			return th;
-		if (th->tid == t->pid)
-			leader = th;
-	}
-	return leader != NULL ? leader : TAILQ_FIRST(&t->threads);
-}
-
-json_t *
-triage_walk(const struct target *t, bool current_only)
-{
-	struct thread *th, *cur = triage_current_thread(t);
-	pid_t *tids;
-	size_t n = 0;
-	json_t *walk;
-
-	if ((tids = calloc((size_t)t->nthreads + 1, sizeof *tids)) == NULL)
-		return NULL;
-	if (current_only) {
-		if (cur != NULL)
-			tids[n++] = cur->tid;
-	} else {
-		TAILQ_FOREACH(th, &t->threads, entry)
-			if (n < (size_t)t->nthreads + 1)
-				tids[n++] = th->tid;
-	}
-	walk = stack_walk(t->pid, tids, n);
-	free(tids);
-	json_object_set_new(walk, "ordinal", json_integer(t->ordinal));
-	return walk;
-}
-
-int
-triage_core(const struct target *t, int fd, char *err, size_t errlen)
-{
-	struct thread *th, *cur = triage_current_thread(t);
-	struct coredump_thread *v;
-	size_t n = 0;
-	int rc;
-
-	if ((v = calloc((size_t)t->nthreads + 1, sizeof *v)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* The current thread first: gdb shows it as thread 1. */
-	if (cur != NULL)
-		v[n++] = (struct coredump_thread){ cur->tid,
-		    cur->stop == STOP_SIGNAL ? cur->pending_sig : 0 };
-	TAILQ_FOREACH(th, &t->threads, entry)
-		if (th != cur && n < (size_t)t->nthreads + 1)
-			v[n++] = (struct coredump_thread){ th->tid,
-			    th->stop == STOP_SIGNAL ? th->pending_sig : 0 };
-	rc = coredump_write_fd(t->pid, v, n, fd, err, errlen);
-	free(v);
-	return rc;
-}
+#include "triage-task.h"
 
 static const char *const then_names[] = {
 	[TRIAGE_THEN_NONE] = "none", [TRIAGE_THEN_KILL] = "kill",
@@ -134,6 +71,9 @@ struct triage_item {
 	pid_t pid;
 	json_t *proc;		/* its element of data.processes */
 	char *text;		/* its part of the text: status line, stacks */
+	char core[PATH_MAX + 48];	/* its core file, when asked */
+	bool failed;		/* it ended before its triage was over, or
+				 * its core could not be written */
 };
 
 struct triage {
@@ -243,6 +183,10 @@ triage_finish(struct triage *tr)
 	for (i = 0; i < tr->n; i++)
 		if (json_array_size(json_object_get(tr->items[i].proc, "threads")) > 0)
 			walked++;
+	if (tr->items[0].failed && r.ok) {
+		r.ok = false;
+		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
+	}
 	if (walked == 0 && r.ok) {
 		r.ok = false;
 		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
@@ -337,49 +281,67 @@ triage_record(struct triage *tr)
 }
 
 static void
-paused(struct target *t, enum target_state state, void *arg)
+triaged(struct target *t, const struct triage_result *r, void *arg)
 {
 	struct triage_item *it = arg;
 	struct triage *tr = it->tr;
-	char path[PATH_MAX + 32], err[256], line[1024];
-	json_t *walk;
 	FILE *f;
 	size_t len;
-	int fd;
 
-	if (state != TS_STOPPED) {
-		item_error(it, "%s", "the process ended before it could be stopped");
-		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
-		goto next;
-	}
-	if ((walk = triage_walk(t, false)) != NULL) {
-		json_object_set(it->proc, "threads", json_object_get(walk, "threads"));
-	}
-	if (tr->core) {
-		snprintf(path, sizeof path, "%s.%d.core", tr->stem, t->ordinal);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
-			item_error(it, "core: %s", strerror(errno));
-		} else if (triage_core(t, fd, err, sizeof err) == -1) {
-			item_error(it, "core: %s", err);
-			unlink(path);
-			close(fd);
-		} else {
-			close(fd);
-			json_object_set_new(it->proc, "core", json_string(path));
+	(void)t;
+	if (r->error != NULL) {
+		item_error(it, "%s", r->error);
+		log_info("triage of |%d (pid %d) in session %s: %s", it->ordinal,
+		    (int)it->pid, tr->s->name, r->error);
+		if (t == NULL) {
+			json_object_set_new(it->proc, "outcome", json_string("exited"));
+			it->failed = true;
 		}
 	}
-	engine_unpause(t);
+	if (r->walk != NULL)
+		json_object_set(it->proc, "threads", json_object_get(r->walk, "threads"));
+	if (r->core_written)
+		json_object_set_new(it->proc, "core", json_string(it->core));
+	else if (r->core_error != NULL) {
+		item_error(it, "core: %s", r->core_error);
+		unlink(it->core);
+		it->failed = !r->core_skipped;
+	}
 	if ((f = open_memstream(&it->text, &len)) != NULL) {
-		target_status_line(t, line, sizeof line);
-		fprintf(f, "%s\n", line);
-		if (walk != NULL)
-			stack_format(walk, emit_line, f);
+		fprintf(f, "%s\n", r->status);
+		if (r->walk != NULL)
+			stack_format(r->walk, emit_line, f);
 		fclose(f);
 	}
-	json_decref(walk);
-next:
 	if (--tr->pending == 0)
 		triage_record(tr);
+}
+
+/* Starts the triage of the target of it (a new core file when asked). */
+static void
+item_start(struct triage_item *it, struct target *u)
+{
+	struct triage *tr = it->tr;
+	struct triage_task_opts o = { .walk = true, .core_fd = -1,
+	    .what = tr->core ? "stacks and core" : "stacks" };
+
+	if (tr->core) {
+		snprintf(it->core, sizeof it->core, "%s.%d.core", tr->stem, u->ordinal);
+		o.core_fd = open(it->core, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (o.core_fd == -1)
+			item_error(it, "core: %s", strerror(errno));
+	}
+	tr->pending++;
+	if (triage_task_start(u, &o, triaged, it) == -1) {
+		tr->pending--;
+		item_error(it, "%s", errno == EBUSY ?
+		    "another operation is in progress" : strerror(errno));
+		if (o.core_fd != -1) {
+			close(o.core_fd);
+			unlink(it->core);
+		}
+	}
 }
 
 /* Whether u is t or was gathered from it (its parents lead to t). */
@@ -482,11 +444,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 		return -1;
 	}
 	/* t first, then the gathered ones by ordinal. */
-	tr->items[n++] = (struct triage_item){ tr, t->ordinal, t->pid, NULL, NULL };
+	tr->items[n++] = (struct triage_item){ .tr = tr, .ordinal = t->ordinal,
+	    .pid = t->pid };
 	TAILQ_FOREACH(u, &t->session->targets, entry)
 		if (u != t && n < (size_t)t->session->live + 1 && in_tree(u, t))
-			tr->items[n++] = (struct triage_item){ tr, u->ordinal, u->pid,
-			    NULL, NULL };
+			tr->items[n++] = (struct triage_item){ .tr = tr,
+			    .ordinal = u->ordinal, .pid = u->pid };
 	tr->n = n;
 	procs = json_array();
 	for (i = 0; i < n; i++) {
@@ -498,21 +461,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	tr->data = json_pack("{s:s, s:s, s:s, s:o}", "reason", tr->reason,
 	    "file", tr->file, "then", then_names[tr->then], "processes", procs);
-	/* One pause each, all at once; a pause may be over at once (a held
-	 * target), so the count starts at one for this loop. */
+	/* One triage each, all at once; one may be over at once (a target
+	 * that cannot be stopped), so the count starts at one for this loop. */
 	tr->pending = 1;
-	for (i = 0; i < n; i++) {
-		struct triage_item *it = &tr->items[i];
-
-		if ((u = item_target(it)) == NULL)
-			continue;
-		tr->pending++;
-		if (engine_pause(u, paused, it) == -1) {
-			tr->pending--;
-			item_error(it, "%s", errno == EBUSY ?
-			    "another operation is in progress" : strerror(errno));
-		}
-	}
+	for (i = 0; i < n; i++)
+		if ((u = item_target(&tr->items[i])) != NULL)
+			item_start(&tr->items[i], u);
 	if (--tr->pending == 0)
 		triage_record(tr);
 	return 0;

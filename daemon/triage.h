@@ -13,23 +13,6 @@
 
 #include "model.h"
 
-/*
- * The thread `k` shows: the one held at an outstanding event, else the
- * thread group leader, else the first thread.
- */
-struct thread *triage_current_thread(const struct target *t);
-
-/*
- * The stacks of t, whose threads must all be stopped (from the done of
- * engine_pause): every thread, or only the current one. The walk of
- * stack.h with "ordinal" added.
- */
-json_t *triage_walk(const struct target *t, bool current_only);
-
-/* A core file of t (stopped as above) to fd; the current thread first.
- * 0, or -1 with a message in err. */
-int triage_core(const struct target *t, int fd, char *err, size_t errlen);
-
 /* What `dump` does once the stacks (and cores) are written. */
 enum triage_then {
 	TRIAGE_THEN_NONE,	/* nothing: every target goes on as it was */
