@@ -798,14 +798,79 @@ target_key(struct parse *p, const char *key, const char *value)
 	return 0;
 }
 
+/* SIZE (4096, 512K, 100M, 2G), N% when percent may be given, or (when
+ * none is) "unlimited" for 0. */
+static int
+parse_space(const char *value, struct space *sp, bool percent, const char *none)
+{
+	char *end;
+	long n;
+
+	sp->bytes = 0;
+	sp->percent = 0;
+	if (none != NULL && strcmp(value, none) == 0)
+		return 0;
+	if (percent && value[0] != '\0' && value[strlen(value) - 1] == '%') {
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '%' || n < 0 || n > 100)
+			return -1;
+		sp->percent = (int)n;
+		return 0;
+	}
+	return retention_parse_size(value, &sp->bytes);
+}
+
 /* The triage_* keys of [daemon]. */
 static int
 triage_key(struct parse *p, const char *key, const char *value)
 {
 	struct triage_conf *tc = &p->cfg->daemon.triage;
+	struct space sp;
 	char *end;
 	long n;
 
+	if (strcmp(key, "triage_dir") == 0) {
+		if (value[0] != '/') {
+			perr(p, "triage_dir: expected an absolute path: %s", value);
+			return 0;
+		}
+		return set_string(&tc->dir, value);
+	}
+	if (strcmp(key, "triage_compress") == 0) {
+		if (strcmp(value, "zstd") == 0)
+			tc->zstd = true;
+		else if (strcmp(value, "none") == 0)
+			tc->zstd = false;
+		else {
+			perr(p, "triage_compress: expected zstd or none: %s", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "triage_max_process") == 0 ||
+	    strcmp(key, "triage_max_per_uid") == 0) {
+		if (parse_space(value, &sp, false, "unlimited") == -1) {
+			perr(p, "%s: expected a size (4096, 512K, 100M, 2G) or unlimited: %s",
+			    key, value);
+			return 0;
+		}
+		*(strcmp(key, "triage_max_process") == 0 ? &tc->max_process :
+		    &tc->max_per_uid) = sp.bytes;
+		return 1;
+	}
+	if (strcmp(key, "triage_max_use") == 0 || strcmp(key, "triage_keep_free") == 0) {
+		bool use = key[7] == 'm';
+
+		if (parse_space(value, &sp, true, use ? "unlimited" : NULL) == -1) {
+			perr(p, "%s: expected a size (4096, 512K, 100M, 2G) or a share of "
+			    "the file system (10%%)%s: %s", key, use ? " or unlimited" : "",
+			    value);
+			return 0;
+		}
+		*(use ? &tc->max_use : &tc->keep_free) = sp;
+		return 1;
+	}
 	if (strcmp(key, "triage_workers") == 0) {
 		errno = 0;
 		n = strtol(value, &end, 10);
@@ -1045,6 +1110,11 @@ config_new(const char *path)
 	cfg->daemon.scan_interval = 1;
 	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
 	cfg->daemon.triage.workers = 2;
+	cfg->daemon.triage.zstd = true;
+	cfg->daemon.triage.max_process = (int64_t)4 << 30;
+	cfg->daemon.triage.max_use.percent = 10;
+	cfg->daemon.triage.keep_free.percent = 15;
+	cfg->daemon.triage.max_per_uid = (int64_t)1 << 30;
 	TAILQ_INIT(&cfg->policies);
 	TAILQ_INIT(&cfg->targets);
 	return cfg;
@@ -1138,6 +1208,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->daemon.socket);
 	free(cfg->daemon.database);
+	free(cfg->daemon.triage.dir);
 	free(cfg->path);
 	free(cfg);
 }

@@ -312,6 +312,52 @@ static void test_errors(void **state)
 	load_bad(long_line, "t.conf:2: line too long (at most 197 characters)");
 }
 
+static void test_triage_keys(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_ok("");
+	assert_int_equal(cfg->daemon.triage.workers, 2);
+	assert_true(cfg->daemon.triage.zstd);
+	assert_null(cfg->daemon.triage.dir);
+	assert_int_equal(cfg->daemon.triage.max_process, (int64_t)4 << 30);
+	assert_int_equal(cfg->daemon.triage.max_use.percent, 10);
+	assert_int_equal(cfg->daemon.triage.keep_free.percent, 15);
+	assert_int_equal(cfg->daemon.triage.max_per_uid, (int64_t)1 << 30);
+	config_free(cfg);
+	cfg = load_ok("[daemon]\ntriage_workers = 3\ntriage_dir = /var/t\n"
+	    "triage_compress = none\ntriage_max_process = unlimited\n"
+	    "triage_max_use = 1M\ntriage_keep_free = 20%\n"
+	    "triage_max_per_uid = 64K\n");
+	assert_int_equal(cfg->daemon.triage.workers, 3);
+	assert_string_equal(cfg->daemon.triage.dir, "/var/t");
+	assert_false(cfg->daemon.triage.zstd);
+	assert_int_equal(cfg->daemon.triage.max_process, 0);
+	assert_int_equal(cfg->daemon.triage.max_use.bytes, 1 << 20);
+	assert_int_equal(cfg->daemon.triage.max_use.percent, 0);
+	assert_int_equal(cfg->daemon.triage.keep_free.percent, 20);
+	assert_int_equal(cfg->daemon.triage.max_per_uid, 64 << 10);
+	config_free(cfg);
+	load_bad("[daemon]\ntriage_workers = 0\n",
+	    "t.conf:2: triage_workers: expected a number from 1 to 64: 0");
+	load_bad("[daemon]\ntriage_dir = rel\n",
+	    "t.conf:2: triage_dir: expected an absolute path: rel");
+	load_bad("[daemon]\ntriage_compress = gzip\n",
+	    "t.conf:2: triage_compress: expected zstd or none: gzip");
+	load_bad("[daemon]\ntriage_max_per_uid = 10%\n",
+	    "t.conf:2: triage_max_per_uid: expected a size (4096, 512K, 100M, 2G) "
+	    "or unlimited: 10%");
+	load_bad("[daemon]\ntriage_keep_free = 101%\n",
+	    "t.conf:2: triage_keep_free: expected a size (4096, 512K, 100M, 2G) or a "
+	    "share of the file system (10%): 101%");
+	load_bad("[daemon]\ntriage_max_use = lots\n",
+	    "t.conf:2: triage_max_use: expected a size (4096, 512K, 100M, 2G) or a "
+	    "share of the file system (10%) or unlimited: lots");
+	load_bad("[daemon]\ntriage_colour = red\n",
+	    "t.conf:2: unknown key 'triage_colour' in [daemon]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_triage_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
