@@ -241,6 +241,7 @@ struct parse {
 	const char *text;		/* the rest of the string */
 	int line;
 	bool continuation;		/* the current line continues a value */
+	bool key_given;			/* since the last header: a value to continue */
 	bool too_long;
 	char *err;
 	size_t errlen;
@@ -424,26 +425,31 @@ parse_header(struct parse *p, const char *line)
 	p->sec = SEC_TARGET;
 }
 
-/* Looks at each line before inih does: counts, checks headers. */
+/*
+ * Looks at each line before inih does: counts, checks headers. The line is
+ * classified as inih will: once a key was given in the section, an indented
+ * line that is not blank or a comment continues its value, whatever it
+ * holds ('=', '[' included); otherwise a line starting with '[' (after any
+ * white space) is a header.
+ */
 static void
 reader_saw(struct parse *p, const char *line)
 {
 	const char *s = line;
+	bool indented;
 
 	p->line++;
 	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
-	p->continuation = false;
-	if (*s == ' ' || *s == '\t') {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		/* inih: an indented line that is not a comment, a header or a
-		 * key continues the previous value. */
-		p->continuation = *s != '\0' && *s != '\n' && *s != '\r' &&
-		    *s != ';' && *s != '#' && *s != '[' && strpbrk(s, "=:") == NULL;
-	}
-	if (*s == '[')
+	indented = isspace((unsigned char)*s);
+	while (isspace((unsigned char)*s))
+		s++;
+	p->continuation = indented && p->key_given && *s != '\0' && *s != ';' &&
+	    *s != '#';
+	if (!p->continuation && *s == '[') {
+		p->key_given = false;
 		parse_header(p, s);
+	}
 }
 
 static char *
@@ -708,6 +714,21 @@ policy_key(struct parse *p, const char *key, const char *value)
 	return 0;
 }
 
+/* Every word of an environment is NAME=VALUE. */
+static bool
+env_words_ok(struct parse *p, char **words)
+{
+	char **w, *eq;
+
+	for (w = words; *w != NULL; w++) {
+		if ((eq = strchr(*w, '=')) == NULL || eq == *w) {
+			perr(p, "environment: expected NAME=VALUE: %s", *w);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int
 target_key(struct parse *p, const char *key, const char *value)
 {
@@ -734,13 +755,9 @@ target_key(struct parse *p, const char *key, const char *value)
 			t->argv = words;
 			return 1;
 		}
-		for (char **w = words; *w != NULL; w++) {
-			char *eq = strchr(*w, '=');
-			if (eq == NULL || eq == *w) {
-				perr(p, "environment: expected NAME=VALUE: %s", *w);
-				config_free_words(words);
-				return 0;
-			}
+		if (!env_words_ok(p, words)) {
+			config_free_words(words);
+			return 0;
 		}
 		config_free_words(t->env);
 		t->env = words;
@@ -965,6 +982,7 @@ handler(void *user, const char *section, const char *key, const char *value)
 	int rc;
 
 	(void)section;
+	p->key_given = true;
 	if (p->err_line != 0)
 		return 1;	/* one error is enough; inih goes on regardless */
 	if (p->continuation) {
@@ -978,6 +996,10 @@ handler(void *user, const char *section, const char *key, const char *value)
 			size_t n = 0, m = 0;
 			if ((more = config_split_words(value, &err)) == NULL) {
 				perr(p, "%s: %s", key, err);
+				return 0;
+			}
+			if (key[0] == 'e' && !env_words_ok(p, more)) {
+				config_free_words(more);
 				return 0;
 			}
 			while (*dst != NULL && (*dst)[n] != NULL)

@@ -208,6 +208,48 @@ static void test_full(void **state)
 	config_free(cfg);
 }
 
+static void check_words(char **got, const char *const *want)
+{
+	int i;
+
+	assert_non_null(got);
+	for (i = 0; want[i] != NULL; i++) {
+		assert_non_null(got[i]);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_null(got[i]);
+}
+
+/* An indented line goes on with the value above, as inih reads it: even
+ * when it holds '=' or starts with '['. */
+static void test_continuation(void **state)
+{
+	static const char *const argv[] = { "/bin/srv", "--port=80", "[x]", NULL };
+	static const char *const env[] = { "A=1", "B=2", "C=x y", NULL };
+	struct config *cfg;
+	struct launch_spec *t;
+
+	(void)state;
+	cfg = load_ok(
+	    "[target \"t\"]\n"
+	    "command = /bin/srv\n"
+	    "  --port=80\n"
+	    "\t[x]\n"
+	    "  ; a comment, not a word\n"
+	    "environment = A=1\n"
+	    "  B=2 'C=x y'\n"
+	    "[target \"u\"]\n"
+	    "  command = /bin/u\n");
+	t = TAILQ_FIRST(&cfg->targets);
+	check_words(t->argv, argv);
+	check_words(t->env, env);
+	/* right after a header nothing is continued: the key is a key */
+	t = TAILQ_NEXT(t, entry);
+	assert_string_equal(t->name, "u");
+	assert_string_equal(t->argv[0], "/bin/u");
+	config_free(cfg);
+}
+
 static void test_errors(void **state)
 {
 	char long_line[400];
@@ -252,6 +294,11 @@ static void test_errors(void **state)
 	load_bad("[target \"t\"]\ncommand = 'a\n", "t.conf:2: command: unterminated ' quote");
 	load_bad("[target \"t\"]\ncommand = a\nenvironment = NOEQUALS\n",
 	    "t.conf:3: environment: expected NAME=VALUE: NOEQUALS");
+	/* on a line of its own too (found by fuzzing) */
+	load_bad("[target \"t\"]\ncommand = a\nenvironment = A=1\n  NOEQUALS\n",
+	    "t.conf:4: environment: expected NAME=VALUE: NOEQUALS");
+	load_bad("[target \"t\"]\ncommand = a\nenvironment = A=1\n  B=2 =x\n",
+	    "t.conf:4: environment: expected NAME=VALUE: =x");
 	load_bad("[target \"t\"]\ncommand = a\ncwd = relative\n",
 	    "t.conf:3: cwd: expected an absolute path: relative");
 	load_bad("[policy \"a\"]\ncomm = x\nsession = s\nbreak = SEGV\n"
@@ -318,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_signals_and_words),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_triage_keys),
 	};
