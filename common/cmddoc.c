@@ -44,6 +44,9 @@ const struct cmd_doc cmd_docs[] = {
 	    " [-n COUNT|all] [COUNT]",
 	    "every target that ever joined the session, and its fate" },
 	{ "reload", "reload", "re-read the configuration file" },
+	{ "cores", "cores [N]", "the triage files (stacks, cores) kept for the session" },
+	{ "core", "core N -o FILE, or tetherctl core N --gdb",
+	    "the newest core of |N as an ELF file (--gdb: run gdb on it)" },
 };
 
 const size_t cmd_docs_count = sizeof cmd_docs / sizeof cmd_docs[0];

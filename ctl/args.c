@@ -7,7 +7,7 @@
 #include "proto.h"
 #include "suggest.h"
 
-enum opt_id { OPT_JSON, OPT_SOCKET, OPT_SESSION, OPT_HELP, OPT_VERSION };
+enum opt_id { OPT_JSON, OPT_SOCKET, OPT_SESSION, OPT_HELP, OPT_VERSION, OPT_GDB };
 
 static const struct ctl_option {
 	const char *name;	/* the long form */
@@ -20,6 +20,7 @@ static const struct ctl_option {
 	{ "session", 's', 1, OPT_SESSION },
 	{ "help", 'h', 0, OPT_HELP },
 	{ "version", 'V', 0, OPT_VERSION },
+	{ "gdb", 0, 0, OPT_GDB },	/* core N --gdb */
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -47,8 +48,6 @@ static int set_option(const struct ctl_option *o, const char *arg,
 		a->socket = arg;
 		break;
 	case OPT_SESSION:
-		if (arg[0] == '\0')
-			return bad("empty session name");
 		a->session = arg;
 		break;
 	case OPT_HELP:
@@ -56,6 +55,9 @@ static int set_option(const struct ctl_option *o, const char *arg,
 		break;
 	case OPT_VERSION:
 		a->version = 1;
+		break;
+	case OPT_GDB:
+		a->gdb = 1;
 		break;
 	}
 	return 0;

@@ -14,6 +14,7 @@ struct ctl_args {
 	int json;
 	int help;		/* -h, --help: of the command, if there is one */
 	int version;
+	int gdb;		/* --gdb: of core N (run gdb on the core) */
 	char **words;		/* the command, NULL-terminated (argv's strings) */
 	int nwords;
 };

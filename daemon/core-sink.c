@@ -19,6 +19,7 @@ struct core_sink {
 	void *out;			/* the compressed bytes, before write */
 	size_t outcap;
 	long long cap, keep_free;
+	char cap_name[96];
 	long long written;		/* bytes in the file so far */
 	long long next_check;
 	off_t pos;			/* plain: the logical offset */
@@ -27,7 +28,8 @@ struct core_sink {
 static const char zero_block[64 * 1024];
 
 struct core_sink *
-core_sink_open(int fd, bool zstd, long long cap, long long keep_free)
+core_sink_open(int fd, bool zstd, long long cap, const char *cap_name,
+    long long keep_free)
 {
 	struct core_sink *s = calloc(1, sizeof *s);
 
@@ -35,6 +37,7 @@ core_sink_open(int fd, bool zstd, long long cap, long long keep_free)
 		return NULL;
 	s->fd = fd;
 	s->cap = cap;
+	snprintf(s->cap_name, sizeof s->cap_name, "%s", cap_name);
 	s->keep_free = keep_free;
 	if (zstd) {
 		s->outcap = ZSTD_CStreamOutSize();
@@ -68,16 +71,15 @@ account(struct core_sink *s, size_t len, char *err, size_t errlen)
 
 	s->written += (long long)len;
 	if (s->cap > 0 && s->written > s->cap) {
-		snprintf(err, errlen, "the core passed the largest size it may have "
-		    "(%lld bytes)", s->cap);
+		snprintf(err, errlen, "not kept: it would pass %s", s->cap_name);
 		return -1;
 	}
 	if (s->keep_free > 0 && s->written >= s->next_check) {
 		s->next_check = s->written + FREE_CHECK_EVERY;
 		if (fstatvfs(s->fd, &sv) == 0 &&
 		    (long long)sv.f_bavail * (long long)sv.f_frsize < s->keep_free) {
-			snprintf(err, errlen, "the file system would have less than "
-			    "%lld bytes free", s->keep_free);
+			snprintf(err, errlen, "not kept: the file system would have less "
+			    "than triage_keep_free (%lld bytes) free", s->keep_free);
 			return -1;
 		}
 	}
@@ -171,5 +173,95 @@ core_sink_close(struct core_sink *s, long long *bytes, char *err, size_t errlen)
 	}
 	*bytes = s->cctx != NULL ? s->written : (long long)s->pos;
 	core_sink_abort(s);
+	return rc;
+}
+
+static bool
+zero_block_p(const char *p, size_t len)
+{
+	return len <= sizeof zero_block && memcmp(p, zero_block, len) == 0;
+}
+
+/* Writes out[0..len) at *pos of dst, a hole where it is zeros. */
+static int
+put_plain(int dst, const char *p, size_t len, off_t *pos, char *err, size_t errlen)
+{
+	while (len > 0) {
+		size_t n = len < sizeof zero_block ? len : sizeof zero_block;
+		ssize_t w;
+
+		if (!zero_block_p(p, n)) {
+			if ((w = pwrite(dst, p, n, *pos)) < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				snprintf(err, errlen, "write: %s", strerror(errno));
+				return -1;
+			}
+			n = (size_t)w;
+		}
+		p += n;
+		len -= n;
+		*pos += (off_t)n;
+	}
+	return 0;
+}
+
+int
+core_extract(int src, bool zstd, int dst, long long *bytes, char *err,
+    size_t errlen)
+{
+	size_t incap = zstd ? ZSTD_DStreamInSize() : sizeof zero_block * 4;
+	size_t outcap = ZSTD_DStreamOutSize();
+	char *in = malloc(incap), *out = malloc(outcap);
+	ZSTD_DCtx *dctx = zstd ? ZSTD_createDCtx() : NULL;
+	size_t left = 0;
+	off_t pos = 0;
+	ssize_t r;
+	int rc = -1;
+
+	if (in == NULL || out == NULL || (zstd && dctx == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while ((r = read(src, in, incap)) != 0) {
+		ZSTD_inBuffer ib = { in, (size_t)(r > 0 ? r : 0), 0 };
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "read: %s", strerror(errno));
+			goto out;
+		}
+		if (!zstd) {
+			if (put_plain(dst, in, (size_t)r, &pos, err, errlen) == -1)
+				goto out;
+			continue;
+		}
+		while (ib.pos < ib.size) {
+			ZSTD_outBuffer ob = { out, outcap, 0 };
+
+			left = ZSTD_decompressStream(dctx, &ob, &ib);
+			if (ZSTD_isError(left)) {
+				snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(left));
+				goto out;
+			}
+			if (put_plain(dst, out, ob.pos, &pos, err, errlen) == -1)
+				goto out;
+		}
+	}
+	if (zstd && left != 0) {
+		snprintf(err, errlen, "zstd: the file ends inside a frame");
+		goto out;
+	}
+	if (ftruncate(dst, pos) == -1) {
+		snprintf(err, errlen, "write: %s", strerror(errno));
+		goto out;
+	}
+	*bytes = (long long)pos;
+	rc = 0;
+out:
+	ZSTD_freeDCtx(dctx);
+	free(in);
+	free(out);
 	return rc;
 }

@@ -13,13 +13,16 @@ cat >"$CONF" <<CONF
 [daemon]
 autoattach = off
 triage_workers = 1
+# Plain cores, as large as the process: the longest write there is.
+triage_compress = none
+triage_max_per_uid = unlimited
 CONF
 start_daemon_with "$CONF"
 
 spawn "$HELPERS/bigmem" 1100 "$DIR/big.ready"
 BIG=$LAST_PID
 # Writing 1.1 GiB takes long on a loaded machine: a minute at most.
-POLL_LIMIT_US=60000000 wait_until test -s "$DIR/big.ready"
+POLL_SECONDS=120 POLL_LIMIT_US=120000000 wait_until test -s "$DIR/big.ready"
 spawn_sleeper small
 SMALL=$LAST_PID
 attach "$BIG"
