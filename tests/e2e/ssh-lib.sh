@@ -1,9 +1,17 @@
 # Sourced by the fleet tests after lib.sh: a private sshd on 127.0.0.1 at a
 # free high port, with its own host key, an authorized key made here, and
 # a client configuration that trusts that host key only. tetherctl reaches
-# it as ssh://127.0.0.1:$SSH_PORT/SOCKET: TETHER_SSH_OPTS points ssh at the
-# client configuration, TETHER_REMOTE_CTL names the tetherctl under test
-# (it is not on the PATH of the login shell).
+# it as ssh://$SSH_USER@127.0.0.1:$SSH_PORT/SOCKET: TETHER_SSH_OPTS points
+# ssh at the client configuration, TETHER_REMOTE_CTL names the tetherctl
+# under test (it is not on the PATH of the login shell). The client
+# configuration shares one connection per host across tetherctl runs
+# (ControlMaster), as a user's may.
+#
+# Run as root, the far side is a user made here (SSH_USER, shell /bin/sh):
+# the daemons run as root, as on a farm, and what the user does through
+# ssh is checked against the user's own credentials; its test programs run
+# as that user (spawn_as_user). Run as another user, sshd can only let that
+# user in: SSH_USER is then the user running the test.
 
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
 [ -x "$SSHD" ] || skip "sshd (openssh-server) is not installed"
@@ -12,6 +20,82 @@ command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed"
 
 SSH_DIR=$DIR/ssh
 SSHD_PID=
+mkdir -p "$SSH_DIR"
+chmod 0755 "$DIR" "$SSH_DIR"
+
+# On exit, before lib.sh's cleanup (which runs with the test's status):
+# ssh's shared connections are closed and sshd is stopped. They are not
+# found by their environment as the other processes are: ssh and sshd
+# write their process titles over it.
+fleet_cleanup() {
+	local rc=$? cm
+	set +e
+	for cm in "$SSH_DIR"/cm-*; do
+		[ -S "$cm" ] && ssh -F "$SSH_DIR/ssh_config" -o ControlPath="$cm" -O exit 127.0.0.1 >/dev/null 2>&1
+	done
+	[ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
+	[ -n "${SSH_UID:-}" ] && userdel -f "$SSH_USER" 2>/dev/null && groupdel "$SSH_USER" 2>/dev/null
+	# cleanup takes the status from $?: the else branch has the test's.
+	if (exit "$rc"); then cleanup; else cleanup; fi
+}
+trap fleet_cleanup EXIT
+
+if [ "$(id -u)" == 0 ]; then
+	command -v useradd >/dev/null || skip "useradd is needed to make the ssh user"
+	command -v setpriv >/dev/null || skip "setpriv is needed to run as the ssh user"
+	SSH_USER=tt$$s
+	useradd -M -d "$SSH_DIR" -s /bin/sh -U "$SSH_USER" || fail "useradd $SSH_USER failed"
+	SSH_UID=$(id -u "$SSH_USER")
+	# Without PAM, sshd refuses a locked account ('!'), even for a key.
+	usermod -p '*' "$SSH_USER" || fail "usermod $SSH_USER failed"
+	SSH_GID=$(id -g "$SSH_USER")
+	# The programs, where the user can run them (the build tree may be
+	# in a directory only root can enter).
+	BIN=$SSH_DIR/bin
+	mkdir "$BIN"
+	cp "$TETHERCTL" "$HELPERS/forker" "$HELPERS/sleeper" "$BIN/"
+	chmod 0755 "$BIN" "$BIN"/*
+	REMOTE_CTL=$BIN/tetherctl
+else
+	SSH_USER=$(id -un)
+	BIN=$HELPERS
+	REMOTE_CTL=$TETHERCTL
+fi
+
+# spawn_as_user PROGRAM ARGS...: a program of BIN run as SSH_USER, in the
+# background; LAST_PID is its own pid.
+spawn_as_user() {
+	if [ "$(id -u)" == 0 ]; then
+		spawn setpriv --reuid="$SSH_UID" --regid="$SSH_GID" --clear-groups "$BIN/$1" "${@:2}"
+	else
+		spawn "$BIN/$1" "${@:2}"
+	fi
+}
+
+# user_dir NAME: $DIR/NAME, made and writable by SSH_USER.
+user_dir() {
+	mkdir -p "$DIR/$1"
+	[ "$(id -u)" == 0 ] && chown "$SSH_USER:" "$DIR/$1"
+	return 0
+}
+
+# spawn_user_forker NAME: a forker of SSH_USER working in $DIR/NAME/.
+spawn_user_forker() {
+	user_dir "$1"
+	spawn_as_user forker "$DIR/$1"
+	wait_until test -s "$DIR/$1/progress"
+}
+
+spawn_user_sleeper() {
+	user_dir "$1"
+	spawn_as_user sleeper "$DIR/$1/progress"
+	wait_until test -s "$DIR/$1/progress"
+}
+
+# open_socket PATH: lets SSH_USER connect (the daemon checks each request).
+open_socket() {
+	chmod 0666 "$1"
+}
 
 # free_port: a TCP port of 127.0.0.1 that nothing listens on now.
 free_port() {
@@ -41,7 +125,6 @@ sshd_up() {
 # start_sshd: sets SSH_PORT and the environment tetherctl needs to use it.
 start_sshd() {
 	local try rc
-	mkdir -p "$SSH_DIR"
 	ssh-keygen -q -t ed25519 -N '' -C tether-test-host -f "$SSH_DIR/host_key" ||
 		fail "ssh-keygen (host key) failed"
 	ssh-keygen -q -t ed25519 -N '' -C tether-test-user -f "$SSH_DIR/id" ||
@@ -90,9 +173,12 @@ start_sshd() {
 	  GlobalKnownHostsFile /dev/null
 	  StrictHostKeyChecking yes
 	  LogLevel ERROR
+	  ControlMaster auto
+	  ControlPath $SSH_DIR/cm-%C
+	  ControlPersist 120
 	EOF
 	export TETHER_SSH_OPTS="-F $SSH_DIR/ssh_config"
-	export TETHER_REMOTE_CTL=$TETHERCTL
+	export TETHER_REMOTE_CTL=$REMOTE_CTL
 	unset TETHER_HOST TETHER_HOSTS
 }
 
@@ -120,17 +206,22 @@ start_daemon_b() {
 	"$TETHERD" -S "$B_SOCK" -D "$B_DB" >>"$DIR/tetherd-b.log" 2>&1 &
 	B_PID=$!
 	wait_until "$TETHERCTL" -S "$B_SOCK" status >/dev/null 2>&1
+	open_socket "$B_SOCK"
 }
 
 # The two systems as ssh URLs, and one nothing listens on.
-host_a() { echo "ssh://127.0.0.1:$SSH_PORT$SOCK"; }
-host_b() { echo "ssh://127.0.0.1:$SSH_PORT$B_SOCK"; }
+host_a() { echo "ssh://$SSH_USER@127.0.0.1:$SSH_PORT$SOCK"; }
+host_b() { echo "ssh://$SSH_USER@127.0.0.1:$SSH_PORT$B_SOCK"; }
+
+# A host that answers gets this long (a loaded machine is slow to log in);
+# tests of hosts that do not answer give their own --connect-timeout.
+SSH_TIMEOUT=${E2E_SSH_TIMEOUT:-60}
 
 # fleet_try ARGS...: tetherctl with no -S (the hosts say where); sets
 # OUT, ERR, RC.
 fleet_try() {
 	RC=0
-	"$TETHERCTL" "$@" >"$DIR/ctl.out" 2>"$DIR/ctl.err" </dev/null || RC=$?
+	"$TETHERCTL" --connect-timeout "$SSH_TIMEOUT" "$@" >"$DIR/ctl.out" 2>"$DIR/ctl.err" </dev/null || RC=$?
 	OUT=$(<"$DIR/ctl.out")
 	ERR=$(<"$DIR/ctl.err")
 	return 0
