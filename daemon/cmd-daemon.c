@@ -11,6 +11,7 @@
 #include "event-text.h"
 #include "store.h"
 #include "store-history.h"
+#include "triage-task.h"
 
 static enum cmd_result
 cmd_daemon_status_exec(struct cmd_ctx *ctx)
@@ -43,6 +44,7 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	    "database", cmd_env.database, "sessions", sessions,
 	    "last_break", last_break > 0 ? json_real(last_break) : json_null());
 	config_status(NULL, data);
+	triage_tasks_status(ctx, data);
 	cmd_set_data(ctx, data);
 	return CMD_DONE;
 }
