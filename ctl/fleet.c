@@ -508,6 +508,34 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 	return worst;
 }
 
+int fleet_ask(struct fleet *f, const char *line, struct reply *reply)
+{
+	struct system *s = &f->sys[f->current];
+	bool *want;
+
+	reply->head = NULL;
+	if ((want = calloc((size_t)f->count, sizeof(*want))) == NULL) {
+		fprintf(stderr, "tetherctl: out of memory\n");
+		return TETHER_EXIT_FAILED;
+	}
+	want[f->current] = true;
+	exchange(f, want, line, "data");
+	free(want);
+	if (s->phase == PH_FAILED) {
+		say_down(f, s, false);
+		return TETHER_EXIT_NO_DAEMON;
+	}
+	if (reply_parse(s->answer, reply) < 0) {
+		json_decref(reply->head);
+		reply->head = NULL;
+		fprintf(stderr, "tetherctl: bad reply from daemon at %s: "
+		    "not a well-formed JSON object\n", where(f, s));
+		fail(s, "bad reply", true);
+		return TETHER_EXIT_NO_DAEMON;
+	}
+	return TETHER_EXIT_OK;
+}
+
 int fleet_fetch_status(struct fleet *f, const bool *want)
 {
 	int i, answered = 0;

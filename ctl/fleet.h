@@ -75,6 +75,11 @@ void fleet_free(struct fleet *f);
  */
 int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged);
 
+/* Sends line to the current system, asking for data, and parses the
+ * reply into reply (its data valid until the next exchange; head to be
+ * released). An exit code, with a message when the system is lost. */
+int fleet_ask(struct fleet *f, const char *line, struct reply *reply);
+
 /* Fetches the daemon status of each system with want[i] (into status, or
  * down); returns how many answered. */
 int fleet_fetch_status(struct fleet *f, const bool *want);

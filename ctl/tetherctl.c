@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "core-gdb.h"
 #include "dial-stdio.h"
 #include "fleet.h"
+#include "names.h"
 #include "paths.h"
 #include "proto.h"
 #include "syscmd.h"
@@ -190,7 +192,7 @@ int main(int argc, char **argv)
 	};
 	struct ctl ctl = { .fleet = { .ssh = { .connect_timeout = 5 } } };
 	struct fleet *f = &ctl.fleet;
-	const char *socket = NULL;
+	const char *socket = NULL, *why;
 	char sockpath[PATH_MAX];
 	char *line;
 	int ch, status;
@@ -202,10 +204,6 @@ int main(int argc, char **argv)
 			socket = optarg;
 			break;
 		case 's':
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "tetherctl: empty session name\n");
-				return TETHER_EXIT_USAGE;
-			}
 			f->session = optarg;
 			break;
 		case 'H':
@@ -250,10 +248,15 @@ int main(int argc, char **argv)
 		}
 		return dial_stdio(socket);
 	}
+	if (f->session == NULL && (f->session = getenv("TETHER_SESSION")) != NULL &&
+	    f->session[0] == '\0')
+		f->session = NULL;
 	if (f->session == NULL)
-		f->session = getenv("TETHER_SESSION");
-	if (f->session == NULL || f->session[0] == '\0')
 		f->session = "default";
+	if ((why = tether_session_name_error(f->session)) != NULL) {
+		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", f->session, why);
+		return TETHER_EXIT_USAGE;
+	}
 	f->local_socket = socket;
 	f->cwd = getcwd(NULL, 0);
 	f->ssh.extra = getenv("TETHER_SSH_OPTS");
@@ -269,6 +272,9 @@ int main(int argc, char **argv)
 
 	if (argc == 0)
 		status = run_stdin(&ctl);
+	else if (argc == 3 && strcmp(argv[0], "core") == 0 &&
+	    strcmp(argv[2], "--gdb") == 0)
+		status = core_gdb(f, argv[1]);
 	else if ((line = alias_join_words(argc, argv)) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		status = TETHER_EXIT_FAILED;
