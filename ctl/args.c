@@ -7,7 +7,8 @@
 #include "proto.h"
 #include "suggest.h"
 
-enum opt_id { OPT_JSON, OPT_SOCKET, OPT_SESSION, OPT_HELP, OPT_VERSION, OPT_GDB };
+enum opt_id { OPT_JSON, OPT_SOCKET, OPT_SESSION, OPT_HELP, OPT_VERSION, OPT_GDB,
+	OPT_HOST, OPT_HOSTS, OPT_CONNECT_TIMEOUT };
 
 static const struct ctl_option {
 	const char *name;	/* the long form */
@@ -21,6 +22,9 @@ static const struct ctl_option {
 	{ "help", 'h', 0, OPT_HELP },
 	{ "version", 'V', 0, OPT_VERSION },
 	{ "gdb", 0, 0, OPT_GDB },	/* core N --gdb */
+	{ "host", 'H', 1, OPT_HOST },
+	{ "hosts", 0, 1, OPT_HOSTS },
+	{ "connect-timeout", 0, 1, OPT_CONNECT_TIMEOUT },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -58,6 +62,15 @@ static int set_option(const struct ctl_option *o, const char *arg,
 		break;
 	case OPT_GDB:
 		a->gdb = 1;
+		break;
+	case OPT_HOST:
+	case OPT_HOSTS:
+		/* a->hosts has room for every word of argv (args_parse). */
+		a->hosts[a->nhosts].spec = arg;
+		a->hosts[a->nhosts++].file = o->id == OPT_HOSTS;
+		break;
+	case OPT_CONNECT_TIMEOUT:
+		a->connect_timeout = arg;
 		break;
 	}
 	return 0;
@@ -140,7 +153,8 @@ int args_parse(int argc, char **argv, struct ctl_args *a)
 	size_t len;
 
 	memset(a, 0, sizeof(*a));
-	if ((a->words = calloc((size_t)argc + 1, sizeof(char *))) == NULL) {
+	if ((a->words = calloc((size_t)argc + 1, sizeof(char *))) == NULL ||
+	    (a->hosts = calloc((size_t)argc + 1, sizeof(*a->hosts))) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		return TETHER_EXIT_FAILED;
 	}
@@ -180,4 +194,6 @@ void args_free(struct ctl_args *a)
 {
 	free(a->words);
 	a->words = NULL;
+	free(a->hosts);
+	a->hosts = NULL;
 }

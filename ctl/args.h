@@ -15,6 +15,12 @@ struct ctl_args {
 	int help;		/* -h, --help: of the command, if there is one */
 	int version;
 	int gdb;		/* --gdb: of core N (run gdb on the core) */
+	struct {		/* -H HOST and --hosts FILE, in order */
+		const char *spec;
+		int file;
+	} *hosts;
+	int nhosts;
+	const char *connect_timeout;	/* --connect-timeout, as given */
 	char **words;		/* the command, NULL-terminated (argv's strings) */
 	int nwords;
 };

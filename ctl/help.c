@@ -22,8 +22,14 @@ static const char options_text[] =
     "  -S, --socket PATH    the daemon's control socket\n"
     "  -s, --session NAME   the session (default: $TETHER_SESSION or default)\n"
     "      --json           print the replies' data as JSON\n"
+    "  -H, --host HOST      a system to act on (ssh://[user@]host[:port], or\n"
+    "                       local); several make a fleet (tetherctl(1) FLEET)\n"
+    "      --hosts FILE     the systems listed in FILE, one a line\n"
+    "      --connect-timeout SECONDS  for ssh (default 5)\n"
     "  -h, --help           this help; with a command: the command's usage\n"
-    "  -V, --version        the version\n";
+    "  -V, --version        the version\n"
+    "\n"
+    "       tetherctl [-S socket] dial-stdio   (the far end of -H ssh://)\n";
 
 void help_all(FILE *out)
 {
