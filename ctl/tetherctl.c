@@ -165,6 +165,15 @@ static void free_hosts(struct ctl *ctl)
 	free(ctl->hosts);
 }
 
+/* Releases the host strings of the options; returns status. */
+static int leave(struct ctl *ctl, int status)
+{
+	free_hosts(ctl);
+	ctl->hosts = NULL;
+	ctl->nhosts = 0;
+	return status;
+}
+
 /* --connect-timeout: whole seconds, 1 to 3600. */
 static int parse_timeout(const char *arg)
 {
@@ -224,7 +233,8 @@ int main(int argc, char **argv)
 		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
 			fprintf(stderr, "tetherctl: default socket path: %s\n",
 			    strerror(errno));
-			return TETHER_EXIT_NO_DAEMON;
+			args_free(&args);
+			return leave(&ctl, TETHER_EXIT_NO_DAEMON);
 		}
 		socket = sockpath;
 	}
