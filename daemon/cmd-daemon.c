@@ -95,6 +95,8 @@ cmd_events_exec(struct cmd_ctx *ctx)
 	if (events == NULL)
 		return cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
 	json_array_foreach(events, i, ev) {
+		/* As the objects of events -f have it. */
+		json_object_set_new(ev, "session", json_string(ctx->session_name));
 		event_text(ev, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}

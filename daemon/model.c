@@ -485,7 +485,8 @@ target_live_state(const struct target *t)
 }
 
 void
-target_status_line(const struct target *t, char *buf, size_t len)
+target_status_line_aligned(const struct target *t, int ordinal_width,
+    char *buf, size_t len)
 {
 	char mark = ' ', reason[16];
 	const char *stop = target_stop_reason(t, reason, sizeof reason);
@@ -494,9 +495,16 @@ target_status_line(const struct target *t, char *buf, size_t len)
 		mark = '.';
 	else if (t->session->event == t->ordinal)
 		mark = '#';
-	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s%s%s%s", mark, t->ordinal,
-	    (int)t->pid, how_names[t->how], t->exe, stop != NULL ? "  [stopped: " : "",
-	    stop != NULL ? stop : "", stop != NULL ? "]" : "");
+	snprintf(buf, len, "%c  %*d  id: %d  %s  name: %s%s%s%s", mark,
+	    ordinal_width, t->ordinal, (int)t->pid, how_names[t->how], t->exe,
+	    stop != NULL ? "  [stopped: " : "", stop != NULL ? stop : "",
+	    stop != NULL ? "]" : "");
+}
+
+void
+target_status_line(const struct target *t, char *buf, size_t len)
+{
+	target_status_line_aligned(t, 0, buf, len);
 }
 
 json_t *

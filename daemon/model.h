@@ -182,6 +182,10 @@ enum target_state target_live_state(const struct target *t);
 
 /* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"). */
 void target_status_line(const struct target *t, char *buf, size_t len);
+/* The same as a line of a listing: the ordinal right-aligned to
+ * ordinal_width, so that the columns stay aligned at any ordinal width. */
+void target_status_line_aligned(const struct target *t, int ordinal_width,
+    char *buf, size_t len);
 /* The process object of DESIGN §5 with the given state. */
 json_t *target_json(const struct target *t, enum target_state state);
 
