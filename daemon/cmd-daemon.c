@@ -17,10 +17,16 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 {
 	struct session *s;
 	json_t *sessions = json_array(), *data;
+	uint64_t lost;
 
 	cmd_print(ctx, "tetherd %s, pid %d", TETHER_VERSION, (int)getpid());
 	cmd_print(ctx, "socket:   %s", cmd_env.socket);
 	cmd_print(ctx, "database: %s", cmd_env.database);
+	lost = store_lost_count(model_store());
+	if (lost > 0)
+		cmd_print(ctx, "database: %llu change(s) not recorded (events and "
+		    "target rows; the live targets were written again)",
+		    (unsigned long long)lost);
 	config_status(ctx, NULL);
 	TAILQ_FOREACH(s, session_all(), entry) {
 		cmd_print(ctx, "session %s: %d live target(s)%s", s->name, s->live,
@@ -28,22 +34,32 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 		json_array_append_new(sessions, json_pack("{s:s, s:i, s:b}",
 		    "name", s->name, "live", s->live, "dormant", s->live == 0));
 	}
-	data = json_pack("{s:i, s:s, s:s, s:o}", "pid", (int)getpid(),
+	data = json_pack("{s:i, s:s, s:s, s:I, s:o}", "pid", (int)getpid(),
 	    "socket", cmd_env.socket, "database", cmd_env.database,
-	    "sessions", sessions);
+	    "unrecorded", (json_int_t)lost, "sessions", sessions);
 	config_status(NULL, data);
 	cmd_set_data(ctx, data);
 	return CMD_DONE;
 }
 
+static void
+events_print(struct cmd_ctx *ctx, json_t *events)
+{
+	json_t *ev;
+	size_t i;
+	char line[1024];
+
+	json_array_foreach(events, i, ev) {
+		event_text(ev, line, sizeof line);
+		cmd_print(ctx, "%s", line);
+	}
+	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
+}
+
 static enum cmd_result
 cmd_events_exec(struct cmd_ctx *ctx)
 {
-	struct event_filter f;
 	struct look_opts o;
-	json_t *events, *ev;
-	size_t i;
-	char line[1024];
 
 	if (ctx->cmd->argc == 1 && strcmp(ctx->cmd->argv[0], "-f") == 0)
 		return cmd_events_follow(ctx);
@@ -57,19 +73,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
 	}
-	f = (struct event_filter){ .ordinal = o.ordinal, .pid = o.pid,
-	    .kinds = o.words, .since = o.since, .until = o.until,
-	    .after_id = o.after_id, .limit = (int)o.limit };
-	events = store_events_query(model_store(), o.session_id, &f);
-	cmd_look_free(&o);
-	if (events == NULL)
-		return cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
-	json_array_foreach(events, i, ev) {
-		event_text(ev, line, sizeof line);
-		cmd_print(ctx, "%s", line);
-	}
-	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
-	return CMD_DONE;
+	return cmd_look_query(ctx, &o, true, events_print);
 }
 
 const struct cmd_entry cmd_daemon_status_entry = {

@@ -35,12 +35,17 @@ struct client {
 	bool stalled;			/* not read from until it reads its replies */
 	bool closing;			/* close once the output is written */
 	json_t *pending_reply;		/* waits for the commit */
+	uint64_t request_mark;		/* store_mark() when the request came */
+	uint64_t reply_ticket;		/* the commit the reply waits for */
+	char unrecorded[160];		/* what was lost of the request's changes */
 	int refs;
 	TAILQ_ENTRY(client) entry;
 	TAILQ_ENTRY(client) flush_entry;
 	bool in_flush;
 	int64_t subscribed;		/* session whose events it follows, or 0 */
 	json_t *events;			/* events waiting for the commit */
+	uint64_t *event_tickets;	/* the commit each waits for */
+	size_t event_cap;
 	TAILQ_ENTRY(client) sub_entry;
 };
 TAILQ_HEAD(client_list, client);
@@ -81,6 +86,9 @@ client_close(struct client *c)
 		c->subscribed = 0;
 		json_decref(c->events);
 		c->events = NULL;
+		free(c->event_tickets);
+		c->event_tickets = NULL;
+		c->event_cap = 0;
 	}
 	client_unref(c);
 }
@@ -245,6 +253,8 @@ client_request(struct client *c, const char *line, size_t len)
 	} else {
 		c->busy = true;
 		c->refs++;
+		c->request_mark = store_mark(control_store);
+		c->unrecorded[0] = '\0';
 		bufferevent_disable(c->bev, EV_READ);
 		cmdq_start(c, c->cred.uid, c->cred.gid,
 		    session != NULL ? json_string_value(session) : "default",
@@ -323,7 +333,13 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 void
 client_reply(struct client *c, json_t *reply)
 {
+	uint64_t mark = store_mark(control_store);
+
 	c->busy = false;
+	/* A reply waits for its request's changes to be committed; one that
+	 * changed nothing (|., |*) goes at once, even while the database is
+	 * locked. */
+	c->reply_ticket = mark > c->request_mark ? mark : 0;
 	/* The lines after this reply are events (events -f). */
 	if (c->subscribed != 0)
 		json_object_set_new(reply, "follow", json_true());
@@ -367,44 +383,77 @@ monotonic_ms(void)
 static long long last_commit_ms;	/* of the last commit that wrote */
 static bool uncommitted;		/* writes since then */
 
-/*
- * The end of a loop iteration: commit what it changed, then send the
- * replies that waited for it. A failed commit turns them into errors.
- */
+/* A reply whose request's changes could not all be recorded says so. */
 static void
-on_flush(evutil_socket_t fd, short what, void *arg)
+mark_unrecorded(json_t *reply, const char *why)
 {
-	struct client *c;
-	json_t *reply;
-	bool failed;
+	json_object_set_new(reply, "unrecorded", json_string(why));
+}
 
-	(void)fd;
-	(void)what;
-	(void)arg;
-	evtimer_del(flush_timer);
-	failed = store_commit(control_store) == -1;
-	if (uncommitted)
-		last_commit_ms = monotonic_ms();
-	uncommitted = false;
-	if (failed)
-		log_warn("commit: %s", store_errmsg(control_store));
-	while ((c = TAILQ_FIRST(&to_flush)) != NULL) {
+/* Sends the replies whose changes are committed. */
+static void
+send_replies(void)
+{
+	struct client *c, *next;
+	uint64_t committed = store_committed(control_store);
+	json_t *reply;
+
+	for (c = TAILQ_FIRST(&to_flush); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, flush_entry);
+		if (c->reply_ticket > committed)
+			continue;
 		TAILQ_REMOVE(&to_flush, c, flush_entry);
 		c->in_flush = false;
 		reply = c->pending_reply;
 		c->pending_reply = NULL;
-		if (failed) {
-			json_decref(reply);
-			reply = json_pack("{s:b, s:s, s:s+, s:s, s:n}", "ok", 0,
-			    "text", "", "error", "database: ",
-			    store_errmsg(control_store), "code", "failed", "data");
-		}
+		if (c->unrecorded[0] != '\0')
+			mark_unrecorded(reply, c->unrecorded);
 		client_send(c, reply);
 		json_decref(reply);
 		if (c->bev != NULL && !c->closing)
 			client_resume(c);
 		client_unref(c);
 	}
+}
+
+/*
+ * The end of a loop iteration: what it changed goes to the store's thread
+ * to be committed; the replies that changed nothing go now, the others
+ * when the thread says their batch is over (on_store_done).
+ */
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	evtimer_del(flush_timer);
+	if (uncommitted)
+		last_commit_ms = monotonic_ms();
+	uncommitted = false;
+	store_flush(control_store);
+	send_replies();
+	flush_events();
+}
+
+/*
+ * A batch is over. When some of its records were lost (a full disk), every
+ * request that could have made them is told: its reply says what was not
+ * recorded.
+ */
+static void
+on_store_done(void *arg, uint64_t committed, const char *lost_msg)
+{
+	struct client *c;
+
+	(void)arg;
+	if (lost_msg != NULL) {
+		TAILQ_FOREACH(c, &clients, entry)
+			if ((c->busy || c->in_flush) && c->request_mark < committed &&
+			    c->unrecorded[0] == '\0')
+				snprintf(c->unrecorded, sizeof c->unrecorded, "%s", lost_msg);
+	}
+	send_replies();
 	flush_events();
 }
 
@@ -414,20 +463,23 @@ on_flush(evutil_socket_t fd, short what, void *arg)
  */
 #define FOLLOWER_MAX_BACKLOG (16u << 20)
 
-/* Sends the events that the commit just made durable to their followers. */
+/* Sends the events that are committed to their followers. */
 static void
 flush_events(void)
 {
 	struct client *c, *next;
+	uint64_t committed = store_committed(control_store);
 	json_t *ev, *line;
-	size_t i;
+	size_t i, n;
 	char text[1024];
 
 	for (c = TAILQ_FIRST(&subscribers); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, sub_entry);
 		if (c->events == NULL)
 			continue;
-		json_array_foreach(c->events, i, ev) {
+		n = json_array_size(c->events);
+		for (i = 0; i < n && c->event_tickets[i] <= committed; i++) {
+			ev = json_array_get(c->events, i);
 			event_text(ev, text, sizeof text);
 			line = json_pack("{s:O, s:s}", "event", ev, "text", text);
 			client_send(c, line);
@@ -435,14 +487,22 @@ flush_events(void)
 			if (c->bev == NULL)
 				break;
 		}
-		if (c->bev != NULL) {
+		if (c->bev == NULL)
+			continue;
+		if (i == n) {
 			json_decref(c->events);
 			c->events = NULL;
-			if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-			    FOLLOWER_MAX_BACKLOG) {
-				log_warn("an event follower does not read: cut off");
-				client_close(c);
-			}
+		} else if (i > 0) {
+			/* The rest wait for a later batch. */
+			memmove(c->event_tickets, c->event_tickets + i,
+			    (n - i) * sizeof *c->event_tickets);
+			while (i-- > 0)
+				json_array_remove(c->events, 0);
+		}
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+		    FOLLOWER_MAX_BACKLOG) {
+			log_warn("an event follower does not read: cut off");
+			client_close(c);
 		}
 	}
 }
@@ -456,14 +516,33 @@ control_subscribe(struct client *c, int64_t session_id)
 	TAILQ_INSERT_TAIL(&subscribers, c, sub_entry);
 }
 
+/* Room for one more event's ticket; 0 or -1. */
+static int
+event_ticket_add(struct client *c, uint64_t ticket)
+{
+	size_t n = json_array_size(c->events), cap;
+	uint64_t *more;
+
+	if (n == c->event_cap) {
+		cap = n > 0 ? 2 * n : 16;
+		if ((more = reallocarray(c->event_tickets, cap, sizeof *more)) == NULL)
+			return -1;
+		c->event_tickets = more;
+		c->event_cap = cap;
+	}
+	c->event_tickets[n] = ticket;
+	return 0;
+}
+
 void
 control_publish(const struct target *t, int64_t id, double at, const char *kind,
     const char *detail)
 {
-	struct client *c;
+	struct client *c, *next;
 	json_t *ev = NULL, *parsed;
 
-	TAILQ_FOREACH(c, &subscribers, sub_entry) {
+	for (c = TAILQ_FIRST(&subscribers); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, sub_entry);
 		if (c->subscribed != t->session->id)
 			continue;
 		if (ev == NULL) {
@@ -477,6 +556,11 @@ control_publish(const struct target *t, int64_t id, double at, const char *kind,
 		}
 		if (c->events == NULL)
 			c->events = json_array();
+		if (event_ticket_add(c, store_mark(control_store)) == -1) {
+			log_warn("out of memory: an event follower is cut off");
+			client_close(c);
+			continue;
+		}
 		json_array_append(c->events, ev);
 	}
 	/* A follower is waiting for it: commit at the end of this iteration. */
@@ -596,6 +680,7 @@ control_init(struct event_base *base, struct store *st, const char *path,
 		return -1;
 	}
 	store_set_dirty_hook(st, schedule_flush_hook, NULL);
+	store_set_done_hook(st, on_store_done, NULL);
 	return 0;
 }
 

@@ -236,6 +236,12 @@ main(int argc, char **argv)
 	if (adopted.adopted + adopted.lost > 0)
 		log_info("previous run: %d target(s) re-adopted, %d lost",
 		    adopted.adopted, adopted.lost);
+	/* From here the loop runs no SQL: writes are queued for the store's
+	 * thread. */
+	if (store_start(st, base, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_control;
+	}
 	if (retention_start(base, st, &retention) == -1 ||
 	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
@@ -259,6 +265,8 @@ out_control:
 	adopt_unwatch_commits();
 	control_close();
 	engine_free();
+	/* What is left is written before the loop goes. */
+	store_stop(st);
 out_base:
 	if (ev_term != NULL)
 		event_free(ev_term);
