@@ -156,7 +156,8 @@ sigaction_parse(const char *name)
 	return -1;
 }
 
-/* The defaults of DESIGN §3: crashes break, everything else notifies. */
+/* The defaults of DESIGN §3: crashes break, SIGCHLD is passed unrecorded,
+ * everything else notifies. */
 void
 session_defaults(struct session *s)
 {
@@ -167,6 +168,10 @@ session_defaults(struct session *s)
 
 	for (i = 0; i < sizeof crashes / sizeof crashes[0]; i++)
 		s->sigact[crashes[i]] = SIGACT_BREAK;
+	/* A parent hears of every child that ends: as a debugger's "handle
+	 * SIGCHLD nostop noprint pass", it is passed and counted, not
+	 * recorded (sxn CHLD records it). */
+	s->sigact[SIGCHLD] = SIGACT_IGNORE;
 }
 
 static void
