@@ -139,7 +139,7 @@ static int print_reply(const struct ctl *ctl, const struct reply *reply)
 {
 	const json_t *ok = json_object_get(reply->head, "ok");
 	const char *text = json_string_value(json_object_get(reply->head, "text"));
-	const char *error, *code;
+	const char *error, *code, *unrecorded;
 
 	if (!json_is_boolean(ok))
 		return -1;
@@ -148,8 +148,12 @@ static int print_reply(const struct ctl *ctl, const struct reply *reply)
 	else if (!ctl->json && text != NULL && text[0] != '\0')
 		printf("%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
 	fflush(stdout);
+	/* Done, but not all of it is in the database. */
+	unrecorded = json_string_value(json_object_get(reply->head, "unrecorded"));
+	if (unrecorded != NULL)
+		fprintf(stderr, "tetherctl: done, but not recorded: %s\n", unrecorded);
 	if (json_is_true(ok))
-		return TETHER_EXIT_OK;
+		return unrecorded != NULL ? TETHER_EXIT_UNRECORDED : TETHER_EXIT_OK;
 	error = json_string_value(json_object_get(reply->head, "error"));
 	code = json_string_value(json_object_get(reply->head, "code"));
 	fprintf(stderr, "tetherctl: %s\n", error != NULL ? error : "failed");
