@@ -11,6 +11,7 @@
 #include "retention.h"
 #include "store.h"
 #include "store-history.h"
+#include "triage-files.h"
 
 static struct event *timer;
 static struct store *ret_store;
@@ -104,6 +105,8 @@ prune_done(void *arg)
 		    (long long)j->used);
 	if (j->n == -1)
 		log_warn("retention: %s", j->errmsg);
+	else if (j->n > 0)
+		triage_files_sweep();	/* the files of the targets pruned */
 	if (timer != NULL)
 		schedule(j->n > 0 ? 0 : params.interval);
 	free(j->held);

@@ -103,7 +103,7 @@ struct store {
 	void *lost_arg;
 	void (*done_hook)(void *, uint64_t, const char *);
 	void *done_arg;
-	int64_t last_session_id, last_target_id, last_event_id;
+	int64_t last_session_id, last_target_id, last_event_id, last_triage_id;
 	struct catalog_entry *by_name, *by_id;
 	int prunes;		/* retention jobs in flight */
 	uint64_t mark;		/* records made */

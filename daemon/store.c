@@ -397,7 +397,15 @@ static int catalog_load(struct store *st)
 	if (query_int(st->db, "SELECT ifnull(max(id), 0) FROM events", &max) < 0)
 		return -1;
 	st->last_event_id = max;
+	if (query_int(st->db, "SELECT ifnull(max(id), 0) FROM triage_files", &max) < 0)
+		return -1;
+	st->last_triage_id = max;
 	return 0;
+}
+
+int64_t store_next_triage_id(struct store *st)
+{
+	return ++st->last_triage_id;
 }
 
 struct store *store_open(const char *path, char *err, size_t errlen)

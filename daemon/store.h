@@ -126,6 +126,9 @@ struct target_row {
 	double joined_at;
 };
 
+/* The id of the next triage_files row (store-triage.c). */
+int64_t store_next_triage_id(struct store *st);
+
 /* Returns the new row's id (> 0), or -1. The writes fail only before
  * store_start: after, a write that cannot be queued is a loss (see
  * store_set_lost_hook), and the call succeeds. */
