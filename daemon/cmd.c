@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "control.h"
 #include "log.h"
+#include "names.h"
 
 struct cmd_env cmd_env;
 
@@ -442,6 +443,12 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 	q->gid = gid;
 	q->form = form;
 	q->ctx.q = q;
+	/* The name goes into file names (the logs): no path, no '..'. */
+	if ((err = tether_session_name_error(session)) != NULL) {
+		cmd_error(&q->ctx, CMD_USAGE, "bad session name '%s': %s", session, err);
+		cmdq_reply(q);
+		return;
+	}
 	if (cmdline_parse(line, &q->list, &err) == -1) {
 		cmd_error(&q->ctx, CMD_USAGE, "%s", err);
 		cmdq_reply(q);
