@@ -165,6 +165,15 @@ static void free_hosts(struct ctl *ctl)
 	free(ctl->hosts);
 }
 
+/* Releases the host strings of the options; returns status. */
+static int leave(struct ctl *ctl, int status)
+{
+	free_hosts(ctl);
+	ctl->hosts = NULL;
+	ctl->nhosts = 0;
+	return status;
+}
+
 /* --connect-timeout: whole seconds, 1 to 3600. */
 static int parse_timeout(const char *arg)
 {
@@ -209,11 +218,11 @@ int main(int argc, char **argv)
 		case 'H':
 		case OPT_HOSTS:
 			if (add_hosts(&ctl, optarg, ch == OPT_HOSTS) < 0)
-				return TETHER_EXIT_USAGE;
+				return leave(&ctl, TETHER_EXIT_USAGE);
 			break;
 		case OPT_CONNECT_TIMEOUT:
 			if ((f->ssh.connect_timeout = parse_timeout(optarg)) < 0)
-				return TETHER_EXIT_USAGE;
+				return leave(&ctl, TETHER_EXIT_USAGE);
 			break;
 		case OPT_JSON:
 			f->json = true;
@@ -222,7 +231,7 @@ int main(int argc, char **argv)
 			usage(TETHER_EXIT_OK);
 		case 'V':
 			printf("tetherctl %s\n", TETHER_VERSION);
-			return TETHER_EXIT_OK;
+			return leave(&ctl, TETHER_EXIT_OK);
 		default:
 			usage(TETHER_EXIT_USAGE);
 		}
@@ -234,7 +243,7 @@ int main(int argc, char **argv)
 		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
 			fprintf(stderr, "tetherctl: default socket path: %s\n",
 			    strerror(errno));
-			return TETHER_EXIT_NO_DAEMON;
+			return leave(&ctl, TETHER_EXIT_NO_DAEMON);
 		}
 		socket = sockpath;
 	}
@@ -244,9 +253,9 @@ int main(int argc, char **argv)
 		if (argc > 1 || ctl.nhosts > 0) {
 			fprintf(stderr, "tetherctl: dial-stdio takes no arguments "
 			    "and no hosts: it relays to the daemon at -S\n");
-			return TETHER_EXIT_USAGE;
+			return leave(&ctl, TETHER_EXIT_USAGE);
 		}
-		return dial_stdio(socket);
+		return leave(&ctl, dial_stdio(socket));
 	}
 	if (f->session == NULL && (f->session = getenv("TETHER_SESSION")) != NULL &&
 	    f->session[0] == '\0')
@@ -255,7 +264,7 @@ int main(int argc, char **argv)
 		f->session = "default";
 	if ((why = tether_session_name_error(f->session)) != NULL) {
 		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", f->session, why);
-		return TETHER_EXIT_USAGE;
+		return leave(&ctl, TETHER_EXIT_USAGE);
 	}
 	f->local_socket = socket;
 	f->cwd = getcwd(NULL, 0);
