@@ -211,12 +211,23 @@ static int exchange(struct ctl *ctl, const char *request)
 	struct reply reply;
 	char *line;
 	int rc, following;
+	char why[PATH_MAX + 160];
 
+	if (ctl->conn.fd < 0 &&
+	    tether_check_socket_dir(ctl->socket, false, why, sizeof why) == -1)
+		return lost(ctl, "will not use", why);
 	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0)
 		return no_daemon(ctl, strerror(errno));
-	if (conn_send_line(&ctl->conn, request) < 0)
-		return no_daemon(ctl, strerror(errno));
-	rc = conn_read_line(&ctl->conn, MAX_REPLY, &line);
+	if (conn_send_line(&ctl->conn, request) < 0) {
+		/* A daemon that refuses the connection (past a limit) replies
+		 * and closes at once, maybe before the request went: that
+		 * reply is the answer. */
+		int saved = errno;
+		if (conn_read_line(&ctl->conn, MAX_REPLY, &line) != 1)
+			return no_daemon(ctl, strerror(saved));
+		rc = 1;
+	} else
+		rc = conn_read_line(&ctl->conn, MAX_REPLY, &line);
 	if (rc == 0)
 		return no_daemon(ctl, "connection closed before a reply");
 	if (rc < 0 && errno == EMSGSIZE)

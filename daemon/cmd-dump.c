@@ -58,7 +58,10 @@ dump_paused(struct target *t, enum target_state state, void *arg)
 	char err[PATH_MAX + 128];
 	int rc, nthreads = 0;
 
-	if (state != TS_STOPPED) {
+	if (state == TS_RUNNING) {
+		snprintf(err, sizeof err, "|%d: %s", t->ordinal, engine_failure());
+		rc = -1;
+	} else if (state != TS_STOPPED) {
 		snprintf(err, sizeof err, "process %d ended before it could be dumped",
 		    (int)t->pid);
 		rc = -1;

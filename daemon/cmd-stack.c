@@ -18,6 +18,7 @@ struct stack_one {
 	pid_t pid;
 	json_t *walk;
 	const char *error;
+	char failure[256];	/* error points here when the stop failed */
 	char status[512];
 };
 
@@ -81,7 +82,10 @@ stack_paused(struct target *t, enum target_state state, void *arg)
 	struct stack_one *o = arg;
 	struct stack_req *req = o->req;
 
-	if (state != TS_STOPPED) {
+	if (state == TS_RUNNING) {
+		snprintf(o->failure, sizeof o->failure, "%s", engine_failure());
+		o->error = o->failure;
+	} else if (state != TS_STOPPED) {
 		o->error = "the process ended before it could be stopped";
 	} else {
 		o->walk = triage_walk(t, req->current_only);
@@ -123,9 +127,9 @@ stack_start(struct cmd_ctx *ctx, bool current_only)
 		TAILQ_FOREACH(t, &ctx->session->targets, entry)
 			if (cmd_may_act(ctx, t) && n < (size_t)ctx->session->live)
 				req->v[n++] = (struct stack_one){ req, t->ordinal, t->pid,
-				    NULL, NULL, "" };
+				    NULL, NULL, "", "" };
 	} else {
-		req->v[n++] = (struct stack_one){ req, t->ordinal, t->pid, NULL, NULL, "" };
+		req->v[n++] = (struct stack_one){ req, t->ordinal, t->pid, NULL, NULL, "", "" };
 	}
 	req->n = n;
 	/* A pause may be over at once (a held target): count this loop too. */

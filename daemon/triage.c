@@ -264,6 +264,8 @@ action_done(struct target *t, enum target_state state, void *arg)
 	struct triage *tr = it->tr;
 
 	(void)t;
+	if (state == TS_RUNNING)
+		item_error(it, "%s", engine_failure());
 	json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
 	if (--tr->pending == 0)
 		triage_finish(tr);
@@ -347,6 +349,11 @@ paused(struct target *t, enum target_state state, void *arg)
 	size_t len;
 	int fd;
 
+	if (state == TS_RUNNING) {
+		item_error(it, "%s", engine_failure());
+		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
+		goto next;
+	}
 	if (state != TS_STOPPED) {
 		item_error(it, "%s", "the process ended before it could be stopped");
 		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
