@@ -24,6 +24,7 @@
 #include "log.h"
 #include "paths.h"
 #include "proto.h"
+#include "request.h"
 #include "store.h"
 
 /*
@@ -271,59 +272,25 @@ client_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
-/* The request's "form" (common/proto.h): true if it names one. */
-static bool
-request_form(const json_t *form, enum cmd_form *out)
-{
-	const char *name = json_string_value(form);
-
-	if (form == NULL)
-		*out = FORM_BOTH;
-	else if (name != NULL && strcmp(name, "text") == 0)
-		*out = FORM_TEXT;
-	else if (name != NULL && strcmp(name, "data") == 0)
-		*out = FORM_DATA;
-	else
-		return false;
-	return true;
-}
-
 static void
 client_request(struct client *c, const char *line, size_t len)
 {
-	json_t *req, *session, *cmdline, *cwd;
-	json_error_t jerr;
-	enum cmd_form form;
+	struct request req;
 	char msg[256];
 
-	if ((req = json_loadb(line, len, 0, &jerr)) == NULL) {
-		snprintf(msg, sizeof msg, "malformed request: %s", jerr.text);
+	if (request_decode(line, len, &req, msg, sizeof msg) == -1) {
 		client_refuse(c, msg);
 		return;
 	}
-	session = json_object_get(req, "session");
-	cmdline = json_object_get(req, "line");
-	cwd = json_object_get(req, "cwd");
-	if (!json_is_object(req) || !json_is_string(cmdline) ||
-	    (session != NULL && !json_is_string(session)) ||
-	    (cwd != NULL && !json_is_string(cwd))) {
-		client_refuse(c, "malformed request: expected {\"session\": string, "
-		    "\"line\": string, \"cwd\": string}");
-	} else if (!request_form(json_object_get(req, "form"), &form)) {
-		client_refuse(c, "malformed request: \"form\" is \"text\" or \"data\"");
-	} else if (session != NULL && json_string_length(session) == 0) {
-		client_refuse(c, "malformed request: empty session name");
-	} else if (draining) {
+	if (draining) {
 		client_refuse(c, "tetherd is shutting down");
 	} else {
 		c->busy = true;
 		c->refs++;
-		cmdq_start(c, c->cred.uid, c->cred.gid,
-		    session != NULL ? json_string_value(session) : "default",
-		    json_string_value(cmdline),
-		    cwd != NULL ? json_string_value(cwd) : NULL, form);
+		cmdq_start(c, c->cred.uid, c->cred.gid, req.session, req.line,
+		    req.cwd, req.form);
 	}
-	json_decref(req);
+	request_free(&req);
 }
 
 static void
