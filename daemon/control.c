@@ -474,7 +474,8 @@ on_accept_error(struct evconnlistener *l, void *arg)
 void
 client_reply(struct client *c, json_t *reply)
 {
-	c->busy = false;
+	/* Still busy until the reply is sent (on_flush): the next request
+	 * waits for it, or replies would be lost. */
 	/* The lines after this reply are events (events -f). */
 	if (c->subscribed != 0)
 		json_object_set_new(reply, "follow", json_true());
@@ -552,6 +553,7 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 		}
 		client_send(c, reply);
 		json_decref(reply);
+		c->busy = false;
 		if (c->bev != NULL && !c->closing && !c->stalled)
 			client_resume(c);
 		client_unref(c);
@@ -662,8 +664,8 @@ socket_in_use(const struct sockaddr_un *sun)
 	return rc;
 }
 
-static int
-socket_prepare_dir(const char *path, char *err, size_t errlen)
+int
+control_prepare_dir(const char *path, char *err, size_t errlen)
 {
 	char dir[sizeof socket_path];
 
@@ -708,7 +710,7 @@ control_init(struct event_base *base, struct store *st, const char *path,
 	}
 	strcpy(sun.sun_path, path);
 	strcpy(socket_path, path);
-	if (socket_prepare_dir(path, err, errlen) == -1)
+	if (control_prepare_dir(path, err, errlen) == -1)
 		return -1;
 	if (socket_in_use(&sun) == 1) {
 		snprintf(err, errlen, "another tetherd is listening on %s", path);

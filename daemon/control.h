@@ -18,6 +18,9 @@ struct store;
 struct client;
 struct target;
 
+/* Makes the socket's directory if need be, and checks that it may be
+ * trusted (tether_check_socket_dir): 0, or -1 with what to fix in err. */
+int control_prepare_dir(const char *path, char *err, size_t errlen);
 int control_init(struct event_base *base, struct store *st, const char *path,
     char *err, size_t errlen);
 /* The embedded default of max_client_backlog (tether.conf(5)). */

@@ -184,6 +184,11 @@ main(int argc, char **argv)
 		log_warn("cannot work out the default paths (is HOME set?)");
 		return 2;
 	}
+	/* Before anything is made: a directory others may change is refused. */
+	if (control_prepare_dir(socket_path, err, sizeof err) == -1) {
+		fprintf(stderr, "tetherd: %s\n", err);
+		return 1;
+	}
 	/* Logs of created targets live beside the database. */
 	snprintf(logdir, sizeof logdir, "%s", db_path);
 	if ((slash = strrchr(logdir, '/')) != NULL)
