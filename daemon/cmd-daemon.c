@@ -11,6 +11,7 @@
 #include "event-text.h"
 #include "store.h"
 #include "store-history.h"
+#include "triage-task.h"
 
 static enum cmd_result
 cmd_daemon_status_exec(struct cmd_ctx *ctx)
@@ -32,6 +33,7 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	    "socket", cmd_env.socket, "database", cmd_env.database,
 	    "sessions", sessions);
 	config_status(NULL, data);
+	triage_tasks_status(ctx, data);
 	cmd_set_data(ctx, data);
 	return CMD_DONE;
 }

@@ -15,11 +15,13 @@
 
 #include "cmd.h"
 #include "triage.h"
+#include "triage-task.h"
 
 struct dump_req {
 	struct cmd_ctx *ctx;
 	char path[PATH_MAX];
-	int fd;
+	int ordinal;
+	pid_t pid;
 };
 
 /* Runs as the client, for the file system: a client's core goes where
@@ -50,42 +52,32 @@ fs_restore(const struct fs_ids *saved)
 }
 
 static void
-dump_paused(struct target *t, enum target_state state, void *arg)
+dump_written(struct target *t, const struct triage_result *r, void *arg)
 {
 	struct dump_req *req = arg;
 	struct cmd_ctx *ctx = req->ctx;
 	struct fs_ids ids;
-	char err[PATH_MAX + 128];
-	int rc, nthreads = 0;
 
-	if (state == TS_RUNNING) {
-		snprintf(err, sizeof err, "|%d: %s", t->ordinal, engine_failure());
-		rc = -1;
-	} else if (state != TS_STOPPED) {
-		snprintf(err, sizeof err, "process %d ended before it could be dumped",
-		    (int)t->pid);
-		rc = -1;
-	} else {
-		rc = triage_core(t, req->fd, err, sizeof err);
-		nthreads = t->nthreads;
-		engine_unpause(t);
-	}
-	if (close(req->fd) == -1 && rc == 0) {
-		snprintf(err, sizeof err, "%s: %s", req->path, strerror(errno));
-		rc = -1;
-	}
-	if (rc == -1) {
+	(void)t;
+	if (!r->core_written) {
 		fs_as_client(ctx, &ids);
 		unlink(req->path);
 		fs_restore(&ids);
-		cmd_error(ctx, CMD_FAILED, "%s", err);
+		if (r->error != NULL && strstr(r->error, "before it could") != NULL)
+			cmd_error(ctx, CMD_FAILED, "process %d ended before it could be "
+			    "dumped", (int)req->pid);
+		else
+			cmd_error(ctx, CMD_FAILED, "|%d: %s", req->ordinal,
+			    r->core_error != NULL ? r->core_error : r->error);
 	} else {
-		cmd_print(ctx, "Core file written: %s (%d threads)", req->path, nthreads);
-		cmd_set_data(ctx, json_pack("{s:i, s:i, s:s, s:i}", "ordinal", t->ordinal,
-		    "pid", (int)t->pid, "file", req->path, "threads", nthreads));
+		cmd_print(ctx, "Core file written: %s (%d threads)", req->path,
+		    r->nthreads);
+		cmd_set_data(ctx, json_pack("{s:i, s:i, s:s, s:i}", "ordinal",
+		    req->ordinal, "pid", (int)req->pid, "file", req->path,
+		    "threads", r->nthreads));
 	}
 	free(req);
-	cmd_complete(ctx, rc == -1 ? CMD_FAILED : CMD_DONE);
+	cmd_complete(ctx, r->core_written ? CMD_DONE : CMD_FAILED);
 }
 
 static enum cmd_result
@@ -94,6 +86,7 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	const struct command *cmd = ctx->cmd;
 	bool overwrite = false;
 	const char *file;
+	struct triage_task_opts opts = { .what = "core" };
 	struct dump_req *req;
 	struct fs_ids ids;
 	int n;
@@ -109,6 +102,8 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	if ((req = calloc(1, sizeof *req)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "out of memory");
 	req->ctx = ctx;
+	req->ordinal = ctx->target->ordinal;
+	req->pid = ctx->target->pid;
 	if (file[0] == '/' || ctx->cwd == NULL)
 		n = snprintf(req->path, sizeof req->path, "%s", file);
 	else
@@ -118,19 +113,19 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 		return cmd_error(ctx, CMD_FAILED, "%s: file name too long", file);
 	}
 	fs_as_client(ctx, &ids);
-	req->fd = open(req->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+	opts.core_fd = open(req->path, O_WRONLY | O_CREAT | O_CLOEXEC |
 	    (overwrite ? O_TRUNC : O_EXCL), 0600);
 	n = errno;
 	fs_restore(&ids);
-	if (req->fd == -1) {
+	if (opts.core_fd == -1) {
 		free(req);
 		if (n == EEXIST)
 			return cmd_error(ctx, CMD_FAILED,
 			    "%s exists: .dump /o %s overwrites it", file, file);
 		return cmd_error(ctx, CMD_FAILED, "%s: %s", file, strerror(n));
 	}
-	if (engine_pause(ctx->target, dump_paused, req) == -1) {
-		close(req->fd);
+	if (triage_task_start(ctx->target, &opts, dump_written, req) == -1) {
+		close(opts.core_fd);
 		fs_as_client(ctx, &ids);
 		unlink(req->path);
 		fs_restore(&ids);
@@ -160,7 +155,7 @@ triage_cmd_done(const struct triage_report *r, void *arg)
 static enum cmd_result
 cmd_dump_exec(struct cmd_ctx *ctx)
 {
-	struct triage_opts opts = { .reason = "command" };
+	struct triage_opts opts = { .reason = "command", .owner = ctx->peer_uid };
 	char err[512];
 	int i, then;
 

@@ -5,20 +5,20 @@
  * stays held.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "stack.h"
-#include "triage.h"
+#include "triage-task.h"
 
 struct stack_one {
 	struct stack_req *req;
 	int ordinal;
 	pid_t pid;
 	json_t *walk;
-	const char *error;
-	char failure[256];	/* error points here when the stop failed */
+	char error[256];
 	char status[512];
 };
 
@@ -77,22 +77,19 @@ stack_finish(struct stack_req *req)
 }
 
 static void
-stack_paused(struct target *t, enum target_state state, void *arg)
+stack_walked(struct target *t, const struct triage_result *r, void *arg)
 {
 	struct stack_one *o = arg;
 	struct stack_req *req = o->req;
 
-	if (state == TS_RUNNING) {
-		snprintf(o->failure, sizeof o->failure, "%s", engine_failure());
-		o->error = o->failure;
-	} else if (state != TS_STOPPED) {
-		o->error = "the process ended before it could be stopped";
+	(void)t;
+	snprintf(o->status, sizeof o->status, "%s", r->status);
+	if (r->error != NULL) {
+		snprintf(o->error, sizeof o->error, "%s", r->error);
+	} else if (r->walk != NULL) {
+		o->walk = json_incref(r->walk);
 	} else {
-		o->walk = triage_walk(t, req->current_only);
-		engine_unpause(t);
-		if (o->walk == NULL)
-			o->error = "out of memory";
-		target_status_line(t, o->status, sizeof o->status);
+		snprintf(o->error, sizeof o->error, "out of memory");
 	}
 	if (--req->pending == 0)
 		stack_finish(req);
@@ -126,10 +123,11 @@ stack_start(struct cmd_ctx *ctx, bool current_only)
 	if (all) {
 		TAILQ_FOREACH(t, &ctx->session->targets, entry)
 			if (cmd_may_act(ctx, t) && n < (size_t)ctx->session->live)
-				req->v[n++] = (struct stack_one){ req, t->ordinal, t->pid,
-				    NULL, NULL, "", "" };
+				req->v[n++] = (struct stack_one){ .req = req,
+				    .ordinal = t->ordinal, .pid = t->pid };
 	} else {
-		req->v[n++] = (struct stack_one){ req, t->ordinal, t->pid, NULL, NULL, "", "" };
+		req->v[n++] = (struct stack_one){ .req = req, .ordinal = t->ordinal,
+		    .pid = t->pid };
 	}
 	req->n = n;
 	/* A pause may be over at once (a held target): count this loop too. */
@@ -137,13 +135,16 @@ stack_start(struct cmd_ctx *ctx, bool current_only)
 	for (i = 0; i < n; i++) {
 		struct stack_one *o = &req->v[i];
 
+		struct triage_task_opts opts = { .walk = true,
+		    .current_only = current_only, .core_fd = -1, .what = "stacks" };
+
 		t = target_by_ordinal(ctx->session, o->ordinal);
 		target_status_line(t, o->status, sizeof o->status);
 		req->pending++;
-		if (engine_pause(t, stack_paused, o) == -1) {
+		if (triage_task_start(t, &opts, stack_walked, o) == -1) {
 			req->pending--;
-			o->error = errno == EBUSY ? "another operation is in progress" :
-			    "cannot stop it";
+			snprintf(o->error, sizeof o->error, "%s", errno == EBUSY ?
+			    "another operation is in progress" : strerror(errno));
 		}
 	}
 	if (--req->pending == 0)

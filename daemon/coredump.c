@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "core-sink.h"
 #include "coredump.h"
 
 #if defined(__x86_64__)
@@ -132,18 +133,21 @@ maps_free(struct maps *m)
 }
 
 static int
-maps_read(pid_t pid, struct maps *m)
+maps_read(int procfd, struct maps *m)
 {
-	char path[64], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0, alloc = 0;
 	FILE *f;
-	int rc = 0;
+	int rc = 0, fd;
 
 	m->v = NULL;
 	m->n = 0;
-	snprintf(path, sizeof path, "/proc/%d/smaps", (int)pid);
-	if ((f = fopen(path, "re")) == NULL)
+	if ((fd = openat(procfd, "smaps", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
+	if ((f = fdopen(fd, "re")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	while (getline(&line, &cap, f) > 0) {
 		struct mapping mp = { 0 };
 		unsigned long kb;
@@ -225,15 +229,14 @@ dump_size(const struct mapping *mp, int memfd, long page)
 
 /* /proc/PID/NAME whole; NULL (errno) when it cannot be read. */
 static char *
-proc_file(pid_t pid, const char *name, size_t *lenp)
+proc_file(int procfd, const char *name, size_t *lenp)
 {
-	char path[64], *data = NULL, *p;
+	char *data = NULL, *p;
 	size_t len = 0, cap = 0;
 	ssize_t r;
 	int fd;
 
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(procfd, name, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
@@ -272,10 +275,11 @@ struct stat_fields {
 };
 
 static void
-read_stat(pid_t pid, struct stat_fields *sf, char *comm, size_t commlen)
+read_stat(int procfd, const char *name, struct stat_fields *sf, char *comm,
+    size_t commlen)
 {
 	size_t len;
-	char *text = proc_file(pid, "stat", &len), *open_paren, *close_paren;
+	char *text = proc_file(procfd, name, &len), *open_paren, *close_paren;
 	int tty, tpgid;
 	unsigned long minflt, cminflt, majflt, cmajflt, utime, stime;
 	long cutime, cstime, priority;
@@ -299,10 +303,10 @@ read_stat(pid_t pid, struct stat_fields *sf, char *comm, size_t commlen)
 
 /* Uid: and Gid: of /proc/PID/status (the real ones). */
 static void
-read_ids(pid_t pid, unsigned *uid, unsigned *gid)
+read_ids(int procfd, unsigned *uid, unsigned *gid)
 {
 	size_t len;
-	char *text = proc_file(pid, "status", &len), *p;
+	char *text = proc_file(procfd, "status", &len), *p;
 
 	*uid = *gid = 0;
 	if (text == NULL)
@@ -315,7 +319,7 @@ read_ids(pid_t pid, unsigned *uid, unsigned *gid)
 }
 
 static void
-add_prpsinfo(struct buf *b, pid_t pid)
+add_prpsinfo(struct buf *b, int procfd, pid_t pid)
 {
 	struct elf_prpsinfo ps;
 	struct stat_fields sf;
@@ -326,8 +330,8 @@ add_prpsinfo(struct buf *b, pid_t pid)
 	const char *s;
 
 	memset(&ps, 0, sizeof ps);
-	read_stat(pid, &sf, comm, sizeof comm);
-	read_ids(pid, &uid, &gid);
+	read_stat(procfd, "stat", &sf, comm, sizeof comm);
+	read_ids(procfd, &uid, &gid);
 	ps.pr_sname = sf.state != '\0' ? sf.state : '.';
 	s = strchr(states, sf.state);
 	ps.pr_state = s != NULL && sf.state != '\0' ? (char)(s - states) : 0;
@@ -341,7 +345,7 @@ add_prpsinfo(struct buf *b, pid_t pid)
 	ps.pr_pgrp = sf.pgrp;
 	ps.pr_sid = sf.sid;
 	memcpy(ps.pr_fname, comm, sizeof ps.pr_fname);
-	if ((args = proc_file(pid, "cmdline", &len)) != NULL) {
+	if ((args = proc_file(procfd, "cmdline", &len)) != NULL) {
 		if (len > sizeof ps.pr_psargs - 1)
 			len = sizeof ps.pr_psargs - 1;
 		for (i = 0; i < len; i++)
@@ -396,15 +400,39 @@ regset(pid_t tid, int type, void *p, size_t *len)
 	return 0;
 }
 
+int
+coredump_capture(struct coredump_thread *th, char *err, size_t errlen)
+{
+	size_t len = sizeof th->regs;
+
+	if (regset(th->tid, NT_PRSTATUS, &th->regs, &len) == -1) {
+		snprintf(err, errlen, "registers of thread %d: %s", (int)th->tid,
+		    errno == ESRCH ? "not stopped, or gone" : strerror(errno));
+		return -1;
+	}
+	if (len != sizeof th->regs) {
+		snprintf(err, errlen, "thread %d: registers of another architecture "
+		    "(a 32-bit process?)", (int)th->tid);
+		return -1;
+	}
+	len = sizeof th->fpregs;
+	th->fpvalid = regset(th->tid, NT_PRFPREG, &th->fpregs, &len) == 0 &&
+	    len == sizeof th->fpregs;
+	th->has_siginfo = th->cursig != 0 &&
+	    ptrace(PTRACE_GETSIGINFO, th->tid, NULL, &th->si) == 0 &&
+	    th->si.si_signo == th->cursig;
+	return 0;
+}
+
 static void
-read_thread_masks(pid_t pid, pid_t tid, unsigned long *pend, unsigned long *hold)
+read_thread_masks(int procfd, pid_t tid, unsigned long *pend, unsigned long *hold)
 {
 	char name[64], *text, *p;
 	size_t len;
 
 	*pend = *hold = 0;
 	snprintf(name, sizeof name, "task/%d/status", (int)tid);
-	if ((text = proc_file(pid, name, &len)) == NULL)
+	if ((text = proc_file(procfd, name, &len)) == NULL)
 		return;
 	if ((p = strstr(text, "\nSigPnd:")) != NULL)
 		sscanf(p + 8, "%lx", pend);
@@ -418,57 +446,41 @@ read_thread_masks(pid_t pid, pid_t tid, unsigned long *pend, unsigned long *hold
  * core's signal, in every thread's NT_PRSTATUS as the kernel writes it
  * (BFD takes the signal of the last one).
  */
-static int
-add_thread_notes(struct buf *b, pid_t pid, const struct coredump_thread *th,
-    int sig, bool first, const struct maps *m, long page, char *err,
-    size_t errlen)
+static void
+add_thread_notes(struct buf *b, int procfd, pid_t pid,
+    const struct coredump_thread *th, int sig, bool first, const struct maps *m,
+    long page)
 {
 	struct elf_prstatus st;
 	struct stat_fields sf;
-	elf_fpregset_t fp;
-	char comm[64], *auxv;
+	char comm[64], name[64], *auxv;
 	size_t len;
 
 	memset(&st, 0, sizeof st);
-	len = sizeof st.pr_reg;
-	if (regset(th->tid, NT_PRSTATUS, &st.pr_reg, &len) == -1) {
-		snprintf(err, errlen, "registers of thread %d: %s", (int)th->tid,
-		    errno == ESRCH ? "not stopped, or gone" : strerror(errno));
-		return -1;
-	}
-	if (len != sizeof st.pr_reg) {
-		snprintf(err, errlen, "thread %d: registers of another architecture "
-		    "(a 32-bit process?)", (int)th->tid);
-		return -1;
-	}
-	read_stat(th->tid, &sf, comm, sizeof comm);
-	read_thread_masks(pid, th->tid, &st.pr_sigpend, &st.pr_sighold);
+	memcpy(&st.pr_reg, &th->regs, sizeof st.pr_reg);
+	snprintf(name, sizeof name, "task/%d/stat", (int)th->tid);
+	read_stat(procfd, name, &sf, comm, sizeof comm);
+	read_thread_masks(procfd, th->tid, &st.pr_sigpend, &st.pr_sighold);
 	st.pr_info.si_signo = sig;
 	st.pr_cursig = (short)sig;
 	st.pr_pid = th->tid;
 	st.pr_ppid = sf.ppid;
 	st.pr_pgrp = sf.pgrp;
 	st.pr_sid = sf.sid;
-	len = sizeof fp;
-	st.pr_fpvalid = regset(th->tid, NT_PRFPREG, &fp, &len) == 0 && len == sizeof fp;
+	st.pr_fpvalid = th->fpvalid;
 	note_add(b, "CORE", NT_PRSTATUS, &st, sizeof st);
 	if (first) {
-		siginfo_t si;
-
-		add_prpsinfo(b, pid);
-		if (th->cursig != 0 &&
-		    ptrace(PTRACE_GETSIGINFO, th->tid, NULL, &si) == 0 &&
-		    si.si_signo == th->cursig)
-			note_add(b, "CORE", NT_SIGINFO, &si, sizeof si);
-		if ((auxv = proc_file(pid, "auxv", &len)) != NULL) {
+		add_prpsinfo(b, procfd, pid);
+		if (th->has_siginfo)
+			note_add(b, "CORE", NT_SIGINFO, &th->si, sizeof th->si);
+		if ((auxv = proc_file(procfd, "auxv", &len)) != NULL) {
 			note_add(b, "CORE", NT_AUXV, auxv, len);
 			free(auxv);
 		}
 		add_file_note(b, m, page);
 	}
-	if (st.pr_fpvalid)
-		note_add(b, "CORE", NT_FPREGSET, &fp, sizeof fp);
-	return 0;
+	if (th->fpvalid)
+		note_add(b, "CORE", NT_FPREGSET, &th->fpregs, sizeof th->fpregs);
 }
 
 static bool
@@ -482,33 +494,44 @@ all_zero(const char *p, size_t len)
 	return true;
 }
 
-static int
-pwrite_all(int fd, const char *p, size_t len, off_t off)
+static bool
+cancelled(const struct coredump_limits *l)
 {
-	while (len > 0) {
-		ssize_t w = pwrite(fd, p, len, off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-		off += w;
-	}
-	return 0;
+	return l->cancel != NULL && atomic_load(l->cancel);
 }
 
-/* Copies len bytes at addr of the process to the core at off; what cannot
- * be read is left as a hole (zeros), page by page. */
+/* Whether the process has ended: a dead process reads as nothing at all,
+ * which must not make a core of zeros. */
+static bool
+process_ended(int procfd)
+{
+	struct stat_fields sf;
+	char comm[64];
+
+	read_stat(procfd, "stat", &sf, comm, sizeof comm);
+	return sf.state == '\0' || sf.state == 'Z' || sf.state == 'X';
+}
+
+/* Copies len bytes at addr of the process to the sink; what cannot be read
+ * is left as zeros, page by page. */
 static int
-copy_memory(int memfd, int fd, unsigned long addr, size_t len, off_t off,
-    char *chunk, long page)
+copy_memory(int procfd, int memfd, struct core_sink *sink, unsigned long addr,
+    size_t len, char *chunk, long page, const struct coredump_limits *l,
+    char *err, size_t errlen)
 {
 	while (len > 0) {
 		size_t want = len < CHUNK ? len : CHUNK;
-		ssize_t r = pread(memfd, chunk, want, (off_t)addr);
+		ssize_t r;
 
+		if (cancelled(l)) {
+			snprintf(err, errlen, "the process ended during its triage");
+			return -1;
+		}
+		r = pread(memfd, chunk, want, (off_t)addr);
+		if (r <= 0 && process_ended(procfd)) {
+			snprintf(err, errlen, "the process ended during its triage");
+			return -1;
+		}
 		if (r <= 0) {
 			/* Read what can be read of it page by page. */
 			size_t done;
@@ -524,10 +547,11 @@ copy_memory(int memfd, int fd, unsigned long addr, size_t len, off_t off,
 				memset(chunk + done, 0, want - done);
 			r = (ssize_t)want;
 		}
-		if (!all_zero(chunk, (size_t)r) && pwrite_all(fd, chunk, (size_t)r, off) == -1)
+		if ((all_zero(chunk, (size_t)r) ?
+		    core_sink_zeros(sink, (size_t)r, err, errlen) :
+		    core_sink_write(sink, chunk, (size_t)r, err, errlen)) == -1)
 			return -1;
 		addr += (unsigned long)r;
-		off += r;
 		len -= (size_t)r;
 	}
 	return 0;
@@ -544,36 +568,56 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 int
-coredump_write_fd(pid_t pid, const struct coredump_thread *threads, size_t n,
-    int fd, char *err, size_t errlen)
+coredump_write_fd(int procfd, pid_t pid, const struct coredump_thread *threads,
+    size_t n, int fd, const struct coredump_limits *limits, long long *bytes,
+    bool *skipped, char *err, size_t errlen)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct buf notes = { 0 };
 	struct maps m = { 0 };
+	struct core_sink *sink = NULL;
 	ElfW(Ehdr) eh;
 	ElfW(Phdr) *ph = NULL;
-	char path[64], *chunk = NULL;
+	char *chunk = NULL;
 	size_t i, phnum;
-	off_t off;
+	off_t off, end;
+	long long memory = 0;
 	int memfd = -1, rc = -1;
 
+	*bytes = 0;
+	*skipped = false;
 	if (n == 0) {
 		set_err(err, errlen, "no thread to dump");
 		return -1;
 	}
-	snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
-	if ((memfd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
+	if ((memfd = openat(procfd, "mem", O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ESRCH)
+			set_err(err, errlen, "the process ended during its triage");
+		else
+			set_err(err, errlen, "/proc/%d/mem: %s", (int)pid, strerror(errno));
 		return -1;
 	}
-	if (maps_read(pid, &m) == -1) {
-		set_err(err, errlen, "/proc/%d/maps: %s", (int)pid, strerror(errno));
+	if (maps_read(procfd, &m) == -1) {
+		if (errno == ESRCH)
+			set_err(err, errlen, "the process ended during its triage");
+		else
+			set_err(err, errlen, "/proc/%d/smaps: %s", (int)pid, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < m.n; i++) {
+		m.v[i].dump = dump_size(&m.v[i], memfd, page);
+		memory += (long long)m.v[i].dump;
+	}
+	if (limits->max_process > 0 && memory > limits->max_process) {
+		set_err(err, errlen, "no core: the process has %lld MiB to dump, more "
+		    "than triage_max_process (%lld MiB)", memory >> 20,
+		    limits->max_process >> 20);
+		*skipped = true;
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (add_thread_notes(&notes, pid, &threads[i], threads[0].cursig,
-		    i == 0, &m, page, err, errlen) == -1)
-			goto out;
+		add_thread_notes(&notes, procfd, pid, &threads[i], threads[0].cursig,
+		    i == 0, &m, page);
 	if (notes.failed) {
 		set_err(err, errlen, "out of memory");
 		goto out;
@@ -584,7 +628,9 @@ coredump_write_fd(pid_t pid, const struct coredump_thread *threads, size_t n,
 		goto out;
 	}
 	if ((ph = calloc(phnum, sizeof *ph)) == NULL ||
-	    (chunk = malloc(CHUNK)) == NULL) {
+	    (chunk = malloc(CHUNK)) == NULL ||
+	    (sink = core_sink_open(fd, limits->zstd, limits->max_bytes,
+	    limits->cap_name, limits->keep_free)) == NULL) {
 		set_err(err, errlen, "out of memory");
 		goto out;
 	}
@@ -609,12 +655,12 @@ coredump_write_fd(pid_t pid, const struct coredump_thread *threads, size_t n,
 	ph[0].p_filesz = notes.len;
 	ph[0].p_align = 4;
 	off += (off_t)notes.len;
+	end = off;
 	off = (off + page - 1) / page * page;
 	for (i = 0; i < m.n; i++) {
 		struct mapping *mp = &m.v[i];
 		ElfW(Phdr) *p = &ph[1 + i];
 
-		mp->dump = dump_size(mp, memfd, page);
 		mp->file_offset = off;
 		p->p_type = PT_LOAD;
 		p->p_offset = (ElfW(Off))off;
@@ -627,66 +673,28 @@ coredump_write_fd(pid_t pid, const struct coredump_thread *threads, size_t n,
 		off += (off_t)mp->dump;
 	}
 
-	if (ftruncate(fd, 0) == -1 ||
-	    pwrite_all(fd, (const char *)&eh, sizeof eh, 0) == -1 ||
-	    pwrite_all(fd, (const char *)ph, phnum * sizeof *ph, (off_t)eh.e_phoff) == -1 ||
-	    pwrite_all(fd, notes.data, notes.len, (off_t)ph[0].p_offset) == -1) {
-		set_err(err, errlen, "write: %s", strerror(errno));
+	/* In file order: the sink may be a compressed stream. */
+	if (core_sink_write(sink, &eh, sizeof eh, err, errlen) == -1 ||
+	    core_sink_write(sink, ph, phnum * sizeof *ph, err, errlen) == -1 ||
+	    core_sink_write(sink, notes.data, notes.len, err, errlen) == -1 ||
+	    core_sink_zeros(sink, (size_t)(m.n > 0 ? m.v[0].file_offset - end : 0),
+	    err, errlen) == -1)
 		goto out;
-	}
 	for (i = 0; i < m.n; i++) {
 		const struct mapping *mp = &m.v[i];
 
-		if (mp->dump > 0 && copy_memory(memfd, fd, mp->start, mp->dump,
-		    mp->file_offset, chunk, page) == -1) {
-			set_err(err, errlen, "write: %s", strerror(errno));
+		if (mp->dump > 0 && copy_memory(procfd, memfd, sink, mp->start, mp->dump,
+		    chunk, page, limits, err, errlen) == -1)
 			goto out;
-		}
 	}
-	/* Holes at the end count too. */
-	if (ftruncate(fd, off) == -1) {
-		set_err(err, errlen, "write: %s", strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = core_sink_close(sink, bytes, err, errlen);
+	sink = NULL;
 out:
+	core_sink_abort(sink);
 	free(chunk);
 	free(ph);
 	free(notes.data);
 	maps_free(&m);
 	close(memfd);
 	return rc;
-}
-
-int
-coredump_write(pid_t pid, const struct coredump_thread *threads, size_t n,
-    const char *path, bool overwrite, char *err, size_t errlen)
-{
-	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
-	int saved;
-
-	flags |= overwrite ? O_TRUNC : O_EXCL;
-	if ((fd = open(path, flags, 0600)) == -1) {
-		saved = errno;
-		if (saved == EEXIST)
-			set_err(err, errlen, "%s exists (.dump /o overwrites it)", path);
-		else
-			set_err(err, errlen, "%s: %s", path, strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	if (coredump_write_fd(pid, threads, n, fd, err, errlen) == -1) {
-		unlink(path);
-		close(fd);
-		errno = EIO;
-		return -1;
-	}
-	if (close(fd) == -1) {
-		saved = errno;
-		set_err(err, errlen, "%s: %s", path, strerror(saved));
-		unlink(path);
-		errno = saved;
-		return -1;
-	}
-	return 0;
 }

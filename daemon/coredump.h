@@ -27,31 +27,51 @@
 #ifndef TETHER_COREDUMP_H
 #define TETHER_COREDUMP_H
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/procfs.h>
 #include <sys/types.h>
 
+/* What only the tracer can read of a thread, read on the loop. */
 struct coredump_thread {
 	pid_t tid;
 	int cursig;	/* the signal it is held at, or 0; the first thread's is
 			 * the core's signal ("terminated with signal ...") */
+	elf_gregset_t regs;
+	elf_fpregset_t fpregs;
+	bool fpvalid;
+	bool has_siginfo;	/* si: the siginfo of cursig */
+	siginfo_t si;
 };
 
 /*
- * Writes the core of process pid to fd (a regular file, written from
- * offset 0) with threads[0..n), each in a ptrace-stop of the caller; the
- * first is the one gdb shows first (put the thread held at a crash there).
- * 0, or -1 with a message in err.
+ * Reads the registers (and, held at a signal, its siginfo) of th->tid, in a
+ * ptrace-stop of the caller. 0, or -1 with a message in err.
  */
-int coredump_write_fd(pid_t pid, const struct coredump_thread *threads,
-    size_t n, int fd, char *err, size_t errlen);
+int coredump_capture(struct coredump_thread *th, char *err, size_t errlen);
+
+struct coredump_limits {
+	bool zstd;		/* a zstd frame instead of a plain file */
+	long long max_process;	/* memory to dump above which no core is
+				 * written (0: no limit) */
+	long long max_bytes;	/* the file may not grow past it (0: no limit) */
+	char cap_name[96];	/* what max_bytes is, for the message */
+	long long keep_free;	/* bytes to leave free on its file system */
+	atomic_bool *cancel;	/* set: stop at the next chunk (may be NULL) */
+};
 
 /*
- * The same to the file path: created with mode 0600, or with overwrite
- * truncated when it exists (without, an existing path is an error whose
- * errno is EEXIST). A file left half-written by an error is removed.
+ * Writes the core of process pid (procfd: its /proc/PID directory) to fd,
+ * a new regular file, with threads[0..n) as captured; the first is the one
+ * gdb shows first (put the thread held at a crash there). Reads only /proc
+ * (no ptrace): it may run on any thread. *bytes: the size of the file. 0,
+ * or -1 with a message in err; *skipped is set when the process is larger
+ * than limits->max_process (nothing written, not an error of the process).
  */
-int coredump_write(pid_t pid, const struct coredump_thread *threads,
-    size_t n, const char *path, bool overwrite, char *err, size_t errlen);
+int coredump_write_fd(int procfd, pid_t pid, const struct coredump_thread *threads,
+    size_t n, int fd, const struct coredump_limits *limits, long long *bytes,
+    bool *skipped, char *err, size_t errlen);
 
 #endif

@@ -1,15 +1,18 @@
 /*
  * Unwinding with libdw's dwfl: report the modules of the process from
- * /proc/PID/maps, attach to it without ptrace-attaching (tetherd is the
- * tracer and the threads are stopped), and walk each thread's frames with
- * the CFI of its modules.
+ * /proc/PID/maps, give dwfl the registers the loop read and the memory of
+ * /proc/PID/mem (no ptrace: this runs on a triage worker), and walk each
+ * thread's frames with the CFI of its modules.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/user.h>
+#include <unistd.h>
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -118,63 +121,167 @@ frame_cb(Dwfl_Frame *state, void *arg)
 }
 
 /*
- * libdw may ask debuginfod servers for missing debug information: never
- * from the daemon's only thread, where a slow server would stop everything.
+ * libdw may ask debuginfod servers for missing debug information, which
+ * could hold a walk for as long as a server takes. It looks at
+ * DEBUGINFOD_URLS once per process, the first time a walk wants a client:
+ * done here with the variable hidden, before any worker starts, libdw
+ * never asks a server. The variable itself stays for the processes
+ * tetherd starts.
  */
-struct env_save {
-	char *urls;
-};
-
-static void
-env_hide(struct env_save *save)
+void
+stack_init(void)
 {
 	const char *v = getenv("DEBUGINFOD_URLS");
+	char *saved = v != NULL ? strdup(v) : NULL;
+	Dwfl *dwfl;
 
-	save->urls = v != NULL ? strdup(v) : NULL;
 	if (v != NULL)
 		unsetenv("DEBUGINFOD_URLS");
+	if ((dwfl = dwfl_begin(&proc_callbacks)) != NULL) {
+		(void)dwfl_get_debuginfod_client(dwfl);
+		dwfl_end(dwfl);
+	}
+	if (saved != NULL) {
+		setenv("DEBUGINFOD_URLS", saved, 1);
+		free(saved);
+	}
 }
 
-static void
-env_restore(struct env_save *save)
+/*
+ * The process as the worker sees it: its memory through /proc/PID/mem and
+ * the registers the loop read. dwfl_linux_proc_attach would ptrace, which
+ * only the loop's thread may do.
+ */
+struct proc_state {
+	int memfd;
+	const struct coredump_thread *threads;
+	size_t n, next;
+};
+
+static pid_t
+next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 {
-	if (save->urls != NULL) {
-		setenv("DEBUGINFOD_URLS", save->urls, 1);
-		free(save->urls);
+	struct proc_state *ps = arg;
+
+	(void)dwfl;
+	if (ps->next >= ps->n)
+		return 0;
+	*thread_argp = (void *)&ps->threads[ps->next];
+	return ps->threads[ps->next++].tid;
+}
+
+static bool
+get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
+{
+	struct proc_state *ps = arg;
+	size_t i;
+
+	(void)dwfl;
+	for (i = 0; i < ps->n; i++)
+		if (ps->threads[i].tid == tid) {
+			*thread_argp = (void *)&ps->threads[i];
+			return true;
+		}
+	return false;
+}
+
+static bool
+memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	struct proc_state *ps = arg;
+
+	(void)dwfl;
+	return pread(ps->memfd, result, sizeof *result, (off_t)addr) ==
+	    (ssize_t)sizeof *result;
+}
+
+/* The registers in DWARF's numbering, as elfutils' own backends set them. */
+static bool
+set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	const struct coredump_thread *th = arg;
+#if defined(__x86_64__)
+	const struct user_regs_struct *r = (const void *)&th->regs;
+	Dwarf_Word dw[17] = {
+		r->rax, r->rdx, r->rcx, r->rbx, r->rsi, r->rdi, r->rbp, r->rsp,
+		r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
+		r->rip,
+	};
+
+	return dwfl_thread_state_registers(thread, 0, 17, dw);
+#elif defined(__aarch64__)
+	const struct user_regs_struct *r = (const void *)&th->regs;
+	Dwarf_Word dw[32];
+	int i;
+
+	for (i = 0; i < 31; i++)
+		dw[i] = r->regs[i];
+	dw[31] = r->sp;
+	if (!dwfl_thread_state_registers(thread, 0, 32, dw))
+		return false;
+	dwfl_thread_state_register_pc(thread, r->pc);
+	return true;
+#else
+	(void)thread;
+	(void)th;
+	return false;
+#endif
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = next_thread,
+	.get_thread = get_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
+};
+
+/* Reports the modules of /proc/PID/maps and attaches the process state. */
+static const char *
+walk_setup(Dwfl *dwfl, int procfd, pid_t pid, struct proc_state *ps)
+{
+	FILE *maps;
+	int fd, err;
+
+	if ((fd = openat(procfd, "maps", O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ESRCH ? "the process is gone" : strerror(errno);
+	if ((maps = fdopen(fd, "re")) == NULL) {
+		close(fd);
+		return strerror(errno);
 	}
+	dwfl_report_begin(dwfl);
+	err = dwfl_linux_proc_maps_report(dwfl, maps);
+	fclose(maps);
+	if (dwfl_report_end(dwfl, NULL, NULL) != 0 || err != 0)
+		return err > 0 ? strerror(err) : dwfl_errmsg(-1);
+	if (!dwfl_attach_state(dwfl, NULL, pid, &thread_callbacks, ps))
+		return dwfl_errmsg(-1);
+	return NULL;
 }
 
 json_t *
-stack_walk(pid_t pid, const pid_t *tids, size_t n)
+stack_walk(int procfd, pid_t pid, const struct coredump_thread *threads, size_t n)
 {
-	json_t *threads = json_array(), *walk;
+	json_t *list = json_array(), *walk;
+	struct proc_state ps = { .memfd = -1, .threads = threads, .n = n };
 	const char *setup_error = NULL;
-	struct env_save save;
-	Dwfl *dwfl;
+	Dwfl *dwfl = NULL;
 	size_t i;
-	int err;
 
-	env_hide(&save);
-	dwfl = dwfl_begin(&proc_callbacks);
-	if (dwfl == NULL) {
+	if ((ps.memfd = openat(procfd, "mem", O_RDONLY | O_CLOEXEC)) == -1)
+		setup_error = errno == ESRCH ? "the process is gone" : strerror(errno);
+	else if ((dwfl = dwfl_begin(&proc_callbacks)) == NULL)
 		setup_error = dwfl_errmsg(-1);
-	} else {
-		dwfl_report_begin(dwfl);
-		err = dwfl_linux_proc_report(dwfl, pid);
-		if (dwfl_report_end(dwfl, NULL, NULL) != 0 || err != 0)
-			setup_error = err > 0 ? strerror(err) : dwfl_errmsg(-1);
-		else if ((err = dwfl_linux_proc_attach(dwfl, pid, true)) != 0)
-			setup_error = err > 0 ? strerror(err) : dwfl_errmsg(-1);
-	}
+	else
+		setup_error = walk_setup(dwfl, procfd, pid, &ps);
 	for (i = 0; i < n; i++) {
 		struct walk w = { .dwfl = dwfl, .frames = json_array() };
 		json_t *thread;
 
-		thread = json_pack("{s:i, s:o}", "tid", (int)tids[i],
+		thread = json_pack("{s:i, s:o}", "tid", (int)threads[i].tid,
 		    "frames", w.frames);
 		if (setup_error != NULL) {
 			json_object_set_new(thread, "error", json_string(setup_error));
-		} else if (dwfl_getthread_frames(dwfl, tids[i], frame_cb, &w) != 0 &&
+		} else if (dwfl_getthread_frames(dwfl, threads[i].tid, frame_cb, &w) != 0 &&
 		    w.count < STACK_MAX_FRAMES) {
 			/* The end of the stack is reported as an error too;
 			 * a walk that found frames and then stopped is normal
@@ -183,12 +290,13 @@ stack_walk(pid_t pid, const pid_t *tids, size_t n)
 				json_object_set_new(thread, "error",
 				    json_string(dwfl_errmsg(-1)));
 		}
-		json_array_append_new(threads, thread);
+		json_array_append_new(list, thread);
 	}
-	walk = json_pack("{s:i, s:o}", "pid", (int)pid, "threads", threads);
+	walk = json_pack("{s:i, s:o}", "pid", (int)pid, "threads", list);
 	if (dwfl != NULL)
 		dwfl_end(dwfl);
-	env_restore(&save);
+	if (ps.memfd != -1)
+		close(ps.memfd);
 	return walk;
 }
 

@@ -1,8 +1,8 @@
 /*
- * Stacks of stopped threads (issue 7: k, ~*k, |*~*k, dump), unwound by
- * elfutils' libdw on threads that tetherd already holds in a ptrace-stop:
- * dwfl_linux_proc_attach(.., assume_ptrace_stopped = true) neither attaches
- * nor detaches, it only reads registers and memory.
+ * Stacks of stopped threads (k, ~*k, |*~*k, dump), unwound by elfutils'
+ * libdw on a triage worker: the registers are those the loop read while the
+ * threads were held in a ptrace-stop (coredump_capture), the memory is read
+ * through /proc/PID/mem.
  *
  * A walk is a JSON object, the structured form --json carries and the
  * triage events store:
@@ -24,14 +24,21 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "coredump.h"
+
 #define STACK_MAX_FRAMES 256
 
+/* Once, before the first walk and before any worker thread starts. */
+void stack_init(void);
+
 /*
- * Unwinds threads tids[0..n) of process pid; each must be in a ptrace-stop
- * of the calling thread (the tracer). Never fails as a whole: what could not
- * be read is said in "error" members. Blocks only on /proc and ptrace.
+ * Unwinds threads[0..n) of process pid (procfd: its /proc/PID directory),
+ * which must stay stopped meanwhile. Never fails as a whole: what could not
+ * be read is said in "error" members. Reads only /proc: any thread may
+ * call it.
  */
-json_t *stack_walk(pid_t pid, const pid_t *tids, size_t n);
+json_t *stack_walk(int procfd, pid_t pid, const struct coredump_thread *threads,
+    size_t n);
 
 /*
  * The text of a walk, one call of emit per line (no newline):

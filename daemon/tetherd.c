@@ -24,6 +24,8 @@
 #include "paths.h"
 #include "retention.h"
 #include "store.h"
+#include "triage-files.h"
+#include "triage-worker.h"
 
 static struct event_base *base;
 static int detaching;		/* targets whose detach at shutdown is not over */
@@ -109,6 +111,7 @@ int
 main(int argc, char **argv)
 {
 	char socket_path[PATH_MAX] = "", db_path[PATH_MAX] = "", logdir[PATH_MAX];
+	char triagedir[PATH_MAX];
 	char err[PATH_MAX + 256], *slash;
 	struct event *ev_term, *ev_int;
 	struct store *st;
@@ -222,6 +225,17 @@ main(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	if (cfg->daemon.triage.dir != NULL)
+		snprintf(triagedir, sizeof triagedir, "%s", cfg->daemon.triage.dir);
+	else
+		snprintf(triagedir, sizeof triagedir, "%.*s/triage",
+		    (int)(strlen(logdir) - strlen("/logs")), logdir);
+	if (triage_files_init(st, triagedir, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		triage_files_free();
+		store_close(st);
+		return 1;
+	}
 	model_init(st);
 	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
@@ -232,6 +246,11 @@ main(int argc, char **argv)
 	if (ev_term == NULL || ev_int == NULL || evsignal_add(ev_term, NULL) == -1 ||
 	    evsignal_add(ev_int, NULL) == -1 || engine_init(base) == -1)
 		goto out_base;
+	if (triage_workers_start(base, config_running()->daemon.triage.workers,
+	    err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_engine;
+	}
 	/* What a previous run left live: the same processes are traced again,
 	 * the others marked lost. Committed before anyone can ask. */
 	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
@@ -263,6 +282,8 @@ out_control:
 	retention_stop();
 	adopt_unwatch_commits();
 	control_close();
+	triage_workers_stop();
+out_engine:
 	engine_free();
 out_base:
 	if (ev_term != NULL)
@@ -277,6 +298,7 @@ out_store:
 	}
 	store_close(st);
 	model_free();
+	triage_files_free();
 	config_stop();
 	log_info("stopped");
 	return status;

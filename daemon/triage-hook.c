@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "model.h"
 #include "triage.h"
 #include "triage-hook.h"
 
@@ -8,7 +9,7 @@ int
 triage_hook_dump(struct target *t, const char *reason, enum limit_action action,
     char *err, size_t errlen)
 {
-	struct triage_opts o = { .core = true, .reason = reason };
+	struct triage_opts o = { .core = true, .reason = reason, .owner = t->uid };
 
 	switch (action) {
 	case LIMIT_DUMP_KILL:

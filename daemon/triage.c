@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,74 +19,13 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "coredump.h"
 #include "engine.h"
 #include "log.h"
 #include "stack.h"
 #include "triage.h"
-
-struct thread *
-triage_current_thread(const struct target *t)
-{
-	struct thread *th, *leader = NULL;
-
-	TAILQ_FOREACH(th, &t->threads, entry) {
-		if (th->outstanding)
-			return th;
-		if (th->tid == t->pid)
-			leader = th;
-	}
-	return leader != NULL ? leader : TAILQ_FIRST(&t->threads);
-}
-
-json_t *
-triage_walk(const struct target *t, bool current_only)
-{
-	struct thread *th, *cur = triage_current_thread(t);
-	pid_t *tids;
-	size_t n = 0;
-	json_t *walk;
-
-	if ((tids = calloc((size_t)t->nthreads + 1, sizeof *tids)) == NULL)
-		return NULL;
-	if (current_only) {
-		if (cur != NULL)
-			tids[n++] = cur->tid;
-	} else {
-		TAILQ_FOREACH(th, &t->threads, entry)
-			if (n < (size_t)t->nthreads + 1)
-				tids[n++] = th->tid;
-	}
-	walk = stack_walk(t->pid, tids, n);
-	free(tids);
-	json_object_set_new(walk, "ordinal", json_integer(t->ordinal));
-	return walk;
-}
-
-int
-triage_core(const struct target *t, int fd, char *err, size_t errlen)
-{
-	struct thread *th, *cur = triage_current_thread(t);
-	struct coredump_thread *v;
-	size_t n = 0;
-	int rc;
-
-	if ((v = calloc((size_t)t->nthreads + 1, sizeof *v)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	/* The current thread first: gdb shows it as thread 1. */
-	if (cur != NULL)
-		v[n++] = (struct coredump_thread){ cur->tid,
-		    cur->stop == STOP_SIGNAL ? cur->pending_sig : 0 };
-	TAILQ_FOREACH(th, &t->threads, entry)
-		if (th != cur && n < (size_t)t->nthreads + 1)
-			v[n++] = (struct coredump_thread){ th->tid,
-			    th->stop == STOP_SIGNAL ? th->pending_sig : 0 };
-	rc = coredump_write_fd(t->pid, v, n, fd, err, errlen);
-	free(v);
-	return rc;
-}
+#include "conf.h"
+#include "triage-files.h"
+#include "triage-task.h"
 
 static const char *const then_names[] = {
 	[TRIAGE_THEN_NONE] = "none", [TRIAGE_THEN_KILL] = "kill",
@@ -111,19 +49,6 @@ triage_then_parse(const char *word)
 	return -1;
 }
 
-void
-triage_dir(char *buf, size_t len)
-{
-	char copy[PATH_MAX];
-
-	if (cmd_env.database == NULL || strchr(cmd_env.database, '/') == NULL) {
-		snprintf(buf, len, "triage");
-		return;
-	}
-	snprintf(copy, sizeof copy, "%s", cmd_env.database);
-	snprintf(buf, len, "%s/triage", dirname(copy));
-}
-
 /* ------------------------------------------------------------ dump */
 
 struct triage;
@@ -132,14 +57,21 @@ struct triage_item {
 	struct triage *tr;
 	int ordinal;
 	pid_t pid;
+	int64_t target_id;
+	char *exe;		/* for the list of triage files (may be NULL) */
+	long long core_bytes;
 	json_t *proc;		/* its element of data.processes */
 	char *text;		/* its part of the text: status line, stacks */
+	char core[PATH_MAX + 48];	/* its core file, when asked */
+	bool failed;		/* it ended before its triage was over, or
+				 * its core could not be written */
 };
 
 struct triage {
 	struct session *s;
 	enum triage_then then;
 	bool core;
+	bool zstd;		/* the cores are compressed */
 	char *reason;
 	triage_done_fn done;
 	void *arg;
@@ -150,6 +82,9 @@ struct triage {
 	json_t *data;
 	char stem[PATH_MAX];	/* the text file without ".txt" */
 	char file[PATH_MAX + 8];
+	int text_fd;		/* the text file, created empty at the start */
+	uid_t owner;		/* whose share of the triage space it takes */
+	double started_at;
 	char *error;
 };
 
@@ -174,6 +109,14 @@ item_error(struct triage_item *it, const char *fmt, ...)
 		json_object_set_new(it->proc, "error", json_string(msg));
 }
 
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
 static void
 emit_line(void *arg, const char *line)
 {
@@ -185,9 +128,13 @@ triage_free(struct triage *tr)
 {
 	size_t i;
 
-	for (i = 0; i < tr->n; i++)
+	for (i = 0; i < tr->n; i++) {
 		free(tr->items[i].text);
+		free(tr->items[i].exe);
+	}
 	free(tr->items);
+	if (tr->text_fd != -1)
+		close(tr->text_fd);
 	json_decref(tr->data);
 	free(tr->reason);
 	free(tr->error);
@@ -243,6 +190,10 @@ triage_finish(struct triage *tr)
 	for (i = 0; i < tr->n; i++)
 		if (json_array_size(json_object_get(tr->items[i].proc, "threads")) > 0)
 			walked++;
+	if (tr->items[0].failed && r.ok) {
+		r.ok = false;
+		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
+	}
 	if (walked == 0 && r.ok) {
 		r.ok = false;
 		r.error = json_string_value(json_object_get(tr->items[0].proc, "error"));
@@ -271,6 +222,34 @@ action_done(struct target *t, enum target_state state, void *arg)
 		triage_finish(tr);
 }
 
+/* The text and the cores written join the bounded triage files; the
+ * oldest others go if the bounds say so. */
+static void
+keep_files(struct triage *tr, long long text_bytes)
+{
+	struct triage_file f = { .target_id = tr->items[0].target_id,
+	    .session = tr->s->name, .ordinal = tr->items[0].ordinal,
+	    .pid = tr->items[0].pid, .exe = tr->items[0].exe, .path = tr->file,
+	    .bytes = text_bytes, .uid = tr->owner, .created_at = tr->started_at };
+	size_t i;
+
+	if (tr->error == NULL)
+		triage_files_add(&f);
+	for (i = 0; i < tr->n; i++) {
+		const struct triage_item *it = &tr->items[i];
+
+		if (json_string_value(json_object_get(it->proc, "core")) == NULL)
+			continue;
+		f = (struct triage_file){ .target_id = it->target_id,
+		    .session = tr->s->name, .ordinal = it->ordinal, .pid = it->pid,
+		    .exe = it->exe, .core = true, .path = (char *)it->core,
+		    .bytes = it->core_bytes, .uid = tr->owner, .zstd = tr->zstd,
+		    .created_at = tr->started_at };
+		triage_files_add(&f);
+	}
+	triage_files_enforce(tr->owner, tr->started_at);
+}
+
 /* Every walk is over: write it down, then act. */
 static void
 triage_record(struct triage *tr)
@@ -280,12 +259,13 @@ triage_record(struct triage *tr)
 	size_t i;
 	FILE *f;
 
-	if (text == NULL || (f = fopen(tr->file, "we")) == NULL ||
-	    (fputs(text, f), fclose(f)) == EOF) {
+	if (text == NULL || (f = fdopen(tr->text_fd, "w")) == NULL ||
+	    (tr->text_fd = -1, fputs(text, f), fclose(f)) == EOF) {
 		if (asprintf(&tr->error, "%s: %s", tr->file, strerror(errno)) == -1)
 			tr->error = NULL;
 		log_warn("triage file %s: %s", tr->file, strerror(errno));
 	}
+	keep_files(tr, text != NULL ? (long long)strlen(text) : 0);
 	free(text);
 	tr->acting = true;
 	tr->pending = 1;
@@ -339,54 +319,70 @@ triage_record(struct triage *tr)
 }
 
 static void
-paused(struct target *t, enum target_state state, void *arg)
+triaged(struct target *t, const struct triage_result *r, void *arg)
 {
 	struct triage_item *it = arg;
 	struct triage *tr = it->tr;
-	char path[PATH_MAX + 32], err[256], line[1024];
-	json_t *walk;
 	FILE *f;
 	size_t len;
-	int fd;
 
-	if (state == TS_RUNNING) {
-		item_error(it, "%s", engine_failure());
-		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
-		goto next;
-	}
-	if (state != TS_STOPPED) {
-		item_error(it, "%s", "the process ended before it could be stopped");
-		json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
-		goto next;
-	}
-	if ((walk = triage_walk(t, false)) != NULL) {
-		json_object_set(it->proc, "threads", json_object_get(walk, "threads"));
-	}
-	if (tr->core) {
-		snprintf(path, sizeof path, "%s.%d.core", tr->stem, t->ordinal);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
-			item_error(it, "core: %s", strerror(errno));
-		} else if (triage_core(t, fd, err, sizeof err) == -1) {
-			item_error(it, "core: %s", err);
-			unlink(path);
-			close(fd);
-		} else {
-			close(fd);
-			json_object_set_new(it->proc, "core", json_string(path));
+	(void)t;
+	if (r->error != NULL) {
+		item_error(it, "%s", r->error);
+		log_info("triage of |%d (pid %d) in session %s: %s", it->ordinal,
+		    (int)it->pid, tr->s->name, r->error);
+		if (t == NULL) {
+			json_object_set_new(it->proc, "outcome", json_string("exited"));
+			it->failed = true;
 		}
 	}
-	engine_unpause(t);
+	if (r->walk != NULL)
+		json_object_set(it->proc, "threads", json_object_get(r->walk, "threads"));
+	if (r->core_written) {
+		json_object_set_new(it->proc, "core", json_string(it->core));
+		it->core_bytes = r->core_bytes;
+	}
+	else if (r->core_error != NULL) {
+		item_error(it, "core: %s", r->core_error);
+		unlink(it->core);
+		it->failed = !r->core_skipped;
+	}
 	if ((f = open_memstream(&it->text, &len)) != NULL) {
-		target_status_line(t, line, sizeof line);
-		fprintf(f, "%s\n", line);
-		if (walk != NULL)
-			stack_format(walk, emit_line, f);
+		fprintf(f, "%s\n", r->status);
+		if (r->walk != NULL)
+			stack_format(r->walk, emit_line, f);
 		fclose(f);
 	}
-	json_decref(walk);
-next:
 	if (--tr->pending == 0)
 		triage_record(tr);
+}
+
+/* Starts the triage of the target of it (a new core file when asked). */
+static void
+item_start(struct triage_item *it, struct target *u)
+{
+	struct triage *tr = it->tr;
+	struct triage_task_opts o = { .walk = true, .core_fd = -1,
+	    .what = tr->core ? "stacks and core" : "stacks" };
+
+	if (tr->core) {
+		snprintf(it->core, sizeof it->core, "%s.%d.core%s", tr->stem,
+		    u->ordinal, tr->zstd ? ".zst" : "");
+		o.core_fd = triage_files_create(base_name(it->core));
+		if (o.core_fd == -1)
+			item_error(it, "core: %s", strerror(errno));
+		triage_files_limits(tr->owner, &o.limits);
+	}
+	tr->pending++;
+	if (triage_task_start(u, &o, triaged, it) == -1) {
+		tr->pending--;
+		item_error(it, "%s", errno == EBUSY ?
+		    "another operation is in progress" : strerror(errno));
+		if (o.core_fd != -1) {
+			close(o.core_fd);
+			unlink(it->core);
+		}
+	}
 }
 
 /* Whether u is t or was gathered from it (its parents lead to t). */
@@ -422,16 +418,12 @@ safe_name(char *out, size_t len, const char *name)
 static int
 reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], name[64], stamp[32];
+	const char *dir = triage_files_dir();
+	char name[64], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int i, n, fd;
+	int i, n;
 
-	triage_dir(dir, sizeof dir);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
 	safe_name(name, sizeof name, t->session->name);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
@@ -447,11 +439,8 @@ reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen
 			return -1;
 		}
 		snprintf(tr->file, sizeof tr->file, "%s.txt", tr->stem);
-		fd = open(tr->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd != -1) {
-			close(fd);
+		if ((tr->text_fd = triage_files_create(base_name(tr->file))) != -1)
 			return 0;
-		}
 		if (errno != EEXIST)
 			break;
 	}
@@ -480,6 +469,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	tr->s = t->session;
 	tr->then = opts->then;
 	tr->core = opts->core;
+	tr->zstd = config_running()->daemon.triage.zstd;
+	tr->owner = opts->owner;
+	tr->text_fd = -1;
+	tr->started_at = model_now();
+	/* Room first, when the bounds are already passed. */
+	triage_files_enforce(tr->owner, tr->started_at);
 	tr->done = done;
 	tr->arg = arg;
 	if (reserve_file(tr, t, err, errlen) == -1) {
@@ -489,11 +484,13 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 		return -1;
 	}
 	/* t first, then the gathered ones by ordinal. */
-	tr->items[n++] = (struct triage_item){ tr, t->ordinal, t->pid, NULL, NULL };
+	tr->items[n++] = (struct triage_item){ .tr = tr, .ordinal = t->ordinal,
+	    .pid = t->pid, .target_id = t->id, .exe = t->exe != NULL ? strdup(t->exe) : NULL };
 	TAILQ_FOREACH(u, &t->session->targets, entry)
 		if (u != t && n < (size_t)t->session->live + 1 && in_tree(u, t))
-			tr->items[n++] = (struct triage_item){ tr, u->ordinal, u->pid,
-			    NULL, NULL };
+			tr->items[n++] = (struct triage_item){ .tr = tr,
+			    .ordinal = u->ordinal, .pid = u->pid, .target_id = u->id,
+			    .exe = u->exe != NULL ? strdup(u->exe) : NULL };
 	tr->n = n;
 	procs = json_array();
 	for (i = 0; i < n; i++) {
@@ -505,21 +502,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	tr->data = json_pack("{s:s, s:s, s:s, s:o}", "reason", tr->reason,
 	    "file", tr->file, "then", then_names[tr->then], "processes", procs);
-	/* One pause each, all at once; a pause may be over at once (a held
-	 * target), so the count starts at one for this loop. */
+	/* One triage each, all at once; one may be over at once (a target
+	 * that cannot be stopped), so the count starts at one for this loop. */
 	tr->pending = 1;
-	for (i = 0; i < n; i++) {
-		struct triage_item *it = &tr->items[i];
-
-		if ((u = item_target(it)) == NULL)
-			continue;
-		tr->pending++;
-		if (engine_pause(u, paused, it) == -1) {
-			tr->pending--;
-			item_error(it, "%s", errno == EBUSY ?
-			    "another operation is in progress" : strerror(errno));
-		}
-	}
+	for (i = 0; i < n; i++)
+		if ((u = item_target(&tr->items[i])) != NULL)
+			item_start(&tr->items[i], u);
 	if (--tr->pending == 0)
 		triage_record(tr);
 	return 0;
