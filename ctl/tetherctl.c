@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/select.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "alias.h"
 #include "conn.h"
 #include "jscan.h"
+#include "names.h"
 #include "paths.h"
 #include "proto.h"
 
@@ -205,14 +207,16 @@ static int follow(struct ctl *ctl)
 	return TETHER_EXIT_OK;
 }
 
-/* Sends request and prints the reply; returns an exit code. */
-static int exchange(struct ctl *ctl, const char *request)
+/* Sends request and reads its reply into reply (to be released with
+ * json_decref(reply->head)): TETHER_EXIT_OK, or an exit code with the
+ * message printed. */
+static int request_reply(struct ctl *ctl, const char *request, struct reply *reply)
 {
-	struct reply reply;
 	char *line;
-	int rc, following;
+	int rc;
 	char why[PATH_MAX + 160];
 
+	reply->head = NULL;
 	if (ctl->conn.fd < 0 &&
 	    tether_check_socket_dir(ctl->socket, false, why, sizeof why) == -1)
 		return lost(ctl, "will not use", why);
@@ -234,10 +238,22 @@ static int exchange(struct ctl *ctl, const char *request)
 		return bad_reply(ctl, "reply too long");
 	if (rc < 0)
 		return no_daemon(ctl, strerror(errno));
-	if (parse_reply(line, &reply) < 0) {
-		json_decref(reply.head);
+	if (parse_reply(line, reply) < 0) {
+		json_decref(reply->head);
+		reply->head = NULL;
 		return bad_reply(ctl, "not a well-formed JSON object");
 	}
+	return TETHER_EXIT_OK;
+}
+
+/* Sends request and prints the reply; returns an exit code. */
+static int exchange(struct ctl *ctl, const char *request)
+{
+	struct reply reply;
+	int rc, following;
+
+	if ((rc = request_reply(ctl, request, &reply)) != TETHER_EXIT_OK)
+		return rc;
 	/* The acknowledgement of events -f is not an event: not printed. */
 	following = json_is_true(json_object_get(reply.head, "ok")) &&
 	    json_is_true(json_object_get(reply.head, "follow"));
@@ -271,6 +287,76 @@ static int run_line(struct ctl *ctl, const char *line)
 	} else
 		rc = exchange(ctl, request);
 	free(request);
+	return rc;
+}
+
+/* Runs gdb EXE CORE and waits for it; its exit status, or 1. */
+static int run_gdb(const char *exe, const char *core)
+{
+	void (*old)(int) = signal(SIGINT, SIG_IGN);
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "tetherctl: fork: %s\n", strerror(errno));
+		signal(SIGINT, old);
+		return TETHER_EXIT_FAILED;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		execlp("gdb", "gdb", exe, core, (char *)NULL);
+		fprintf(stderr, "tetherctl: gdb: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	signal(SIGINT, old);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : TETHER_EXIT_FAILED;
+}
+
+/*
+ * core N --gdb, as coredumpctl gdb: the daemon writes the core (as this
+ * user, decompressed) into a new private directory, gdb runs on it with
+ * the target's executable, and the directory goes when gdb is done.
+ */
+static int core_gdb(struct ctl *ctl, const char *n)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], core[PATH_MAX + 8], *line = NULL, *request;
+	struct reply reply = { NULL, { "null", 4 } };
+	json_t *data = NULL;
+	int rc, json = ctl->json;
+
+	if (snprintf(dir, sizeof dir, "%s/tether-core.XXXXXX",
+	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp") >= (int)sizeof dir ||
+	    mkdtemp(dir) == NULL) {
+		fprintf(stderr, "tetherctl: %s: %s\n", dir, strerror(errno));
+		return TETHER_EXIT_FAILED;
+	}
+	snprintf(core, sizeof core, "%s/core", dir);
+	if (strchr(core, '\'') != NULL || asprintf(&line, "core %s -o '%s'", n, core) < 0) {
+		fprintf(stderr, "tetherctl: %s: cannot name it in a request\n", core);
+		rmdir(dir);
+		return TETHER_EXIT_FAILED;
+	}
+	ctl->json = 1;
+	request = make_request(ctl, line);
+	ctl->json = json;
+	free(line);
+	rc = request != NULL ? request_reply(ctl, request, &reply) : TETHER_EXIT_USAGE;
+	free(request);
+	if (rc == TETHER_EXIT_OK && !json_is_true(json_object_get(reply.head, "ok")))
+		rc = print_reply(ctl, &reply);
+	else if (rc == TETHER_EXIT_OK &&
+	    ((data = json_loadb(reply.data.p, reply.data.len, 0, NULL)) == NULL ||
+	    !json_is_string(json_object_get(data, "exe"))))
+		rc = bad_reply(ctl, "no executable in the reply to core");
+	if (rc == TETHER_EXIT_OK)
+		rc = run_gdb(json_string_value(json_object_get(data, "exe")), core);
+	json_decref(data);
+	json_decref(reply.head);
+	unlink(core);
+	rmdir(dir);
 	return rc;
 }
 
@@ -381,6 +467,7 @@ int main(int argc, char **argv)
 	struct ctl ctl = { .conn = CONN_INIT };
 	char sockpath[PATH_MAX];
 	char *line;
+	const char *why;
 	int ch, status;
 
 	/* '+': the first word ends the options ("kill -n" is a command). */
@@ -390,10 +477,6 @@ int main(int argc, char **argv)
 			ctl.socket = optarg;
 			break;
 		case 's':
-			if (optarg[0] == '\0') {
-				fprintf(stderr, "tetherctl: empty session name\n");
-				return TETHER_EXIT_USAGE;
-			}
 			ctl.session = optarg;
 			break;
 		case OPT_JSON:
@@ -419,14 +502,22 @@ int main(int argc, char **argv)
 		}
 		ctl.socket = sockpath;
 	}
+	if (ctl.session == NULL && (ctl.session = getenv("TETHER_SESSION")) != NULL &&
+	    ctl.session[0] == '\0')
+		ctl.session = NULL;
 	if (ctl.session == NULL)
-		ctl.session = getenv("TETHER_SESSION");
-	if (ctl.session == NULL || ctl.session[0] == '\0')
 		ctl.session = "default";
+	if ((why = tether_session_name_error(ctl.session)) != NULL) {
+		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", ctl.session, why);
+		return TETHER_EXIT_USAGE;
+	}
 	ctl.cwd = getcwd(NULL, 0);
 
 	if (argc == 0)
 		status = run_stdin(&ctl);
+	else if (argc == 3 && strcmp(argv[0], "core") == 0 &&
+	    strcmp(argv[2], "--gdb") == 0)
+		status = core_gdb(&ctl, argv[1]);
 	else if ((line = alias_join_words(argc, argv)) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		status = TETHER_EXIT_FAILED;

@@ -32,6 +32,7 @@
 #include "decimal.h"
 #include "launch.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 #include "retention.h"
 
@@ -631,8 +632,10 @@ opts_key(struct parse *p, const char *key, const char *value)
 	bool b;
 
 	if (strcmp(key, "session") == 0) {
-		if (value[0] == '\0' || strpbrk(value, " \t") != NULL) {
-			perr(p, "session: bad session name: '%s'", value);
+		const char *why = tether_session_name_error(value);
+
+		if (why != NULL) {
+			perr(p, "session: bad session name '%s': %s", value, why);
 			return 0;
 		}
 		return set_string(&o->session, value);
