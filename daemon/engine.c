@@ -388,6 +388,7 @@ hold_for_break(struct target *t)
 
 	t->held = true;
 	target_sync_state(t);
+	t->session->last_break = model_now();
 	/* A pause or a hold in progress is already stopping every thread. */
 	if (t->op != NULL)
 		op_progress(t);

@@ -109,7 +109,7 @@ open(sys.argv[3], "w").close()' "$RUNDIR" "$DIR/home/$HOSTILE_USER/listening" "$
 wait_until test -e "$DIR/home/$HOSTILE_USER/listening"
 victim_run "$BIN/tetherctl" .create /bin/echo secret
 assert_eq 3 "$RC" "exit status of the victim's tetherctl"
-assert_eq "tetherctl: will not use $RUNDIR/tetherd.sock: $RUNDIR is owned by uid $HOSTILE_UID, not by uid $VUID or root: remove it (tetherd makes it anew)" \
+assert_eq "tetherctl: no daemon at $RUNDIR/tetherd.sock: $RUNDIR is owned by uid $HOSTILE_UID, not by uid $VUID or root: remove it (tetherd makes it anew)" \
 	"$ERR" "the victim's tetherctl before a socket in the hostile user's directory"
 [ ! -e "$DIR/home/$HOSTILE_USER/accepted" ] || fail "the victim connected to the hostile listener"
 
