@@ -1,11 +1,11 @@
 /* Retention: pruning old history in small batches (see retention.h). */
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include <event2/event.h>
 
+#include "decimal.h"
 #include "log.h"
 #include "model.h"
 #include "retention.h"
@@ -183,13 +183,11 @@ retention_stop(void)
 static int
 parse_scaled(const char *text, const char *units, const double *mult, double *out)
 {
-	char *end;
+	const char *end;
 	double v;
 	int i;
 
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno != 0 || end == text || !isfinite(v) || v < 0)
+	if (decimal_parse(text, &v, &end) == -1)
 		return -1;
 	if (*end != '\0') {
 		for (i = 0; units[i] != '\0' && units[i] != *end; i++)

@@ -260,6 +260,11 @@ main(int argc, char **argv)
 	}
 	if (check)
 		return print_settings(cfg, socket_path, db_path, readopt, &retention);
+	/* Before anything is made: a directory others may change is refused. */
+	if (control_prepare_dir(socket_path, err, sizeof err) == -1) {
+		fprintf(stderr, "tetherd: %s\n", err);
+		return 1;
+	}
 	/* Logs of created targets live beside the database. */
 	snprintf(logdir, sizeof logdir, "%s", db_path);
 	if ((slash = strrchr(logdir, '/')) != NULL)
