@@ -255,6 +255,10 @@ static struct store_completion *write_batch(struct store *st, struct store_block
 			if (r->type == REC_JOB) {
 				store_apply(st, r);
 				c->jobs[c->njobs++] = (struct store_job_done){ r->done, r->arg };
+				/* Its writes, if any, are lost with a failed commit
+				 * too (the resync's: it must run again). */
+				if (pending == 0 && !sqlite3_get_autocommit(st->db))
+					pending = 1;
 				/* A job whose write failed rolled back the others. */
 				if (pending > 0 && sqlite3_get_autocommit(st->db)) {
 					store_set_errmsg(st, "a job's write failed");
