@@ -49,10 +49,11 @@ case $RC in
 *) fail "|1 .kill exited $RC: $ERR" ;;
 esac
 wait_until not is_alive "$A"
-LOST=$(unrecorded)
-assert_true "status counts the changes not recorded ($LOST)" [ "$LOST" -gt 0 ]
+# One reply: the count may still grow (the end of the killed target is
+# written after the kill), so text and count come from the same answer.
 ctl status
-assert_match "database: $LOST change\(s\) not recorded since start" "$OUT" "status text"
+LOST=$(sed -n 's/^database: \([0-9]*\) change(s) not recorded since start.*/\1/p' <<<"$OUT")
+assert_true "status text counts the changes not recorded ($LOST): $OUT" [ "${LOST:-0}" -gt 0 ]
 
 step "room again: the live targets are written again"
 rm "$DIR/full/filler"
@@ -61,4 +62,8 @@ assert_eq "" "$(db "SELECT state FROM targets WHERE pid = $A")" "the row of the 
 ctl .create "$SLEEP_EXE" 1004
 C=$(pid_of_reply)
 assert_eq running "$(db "SELECT state FROM targets WHERE pid = $C")" "a target created once there is room"
-assert_eq "$LOST" "$(unrecorded)" "changes not recorded, once there is room"
+# Nothing more is lost once there is room: the count stands still.
+AFTER=$(unrecorded)
+assert_true "changes not recorded, once there is room ($AFTER, was $LOST)" [ "$AFTER" -ge "$LOST" ]
+ctl .create "$SLEEP_EXE" 1005
+assert_eq "$AFTER" "$(unrecorded)" "changes not recorded after a create with room"
