@@ -32,8 +32,28 @@ ctl --json '|3s'
 assert_eq "$ALL" "$(keys 'sorted(d["processes"][0])')" "keys of |3s against |*"
 ctl --json run sleep 1000
 assert_eq "$ALL" "$(keys 'sorted(d)')" "keys of the run reply against |*"
+ctl --json '|4 .detach'
+assert_eq "$ALL" "$(keys 'sorted(d)')" "keys of the .detach reply against |*"
+ctl --json '|5 .kill'
+assert_eq "$ALL" "$(keys 'sorted(d)')" "keys of the .kill reply against |*"
+ctl --json history
+assert_eq "$ALL" "$(keys 'sorted(d["targets"][3])')" "keys of a live target in history against |*"
+assert_eq "$ALL" "$(keys 'sorted(d["targets"][5])')" "keys of a killed target in history against |*"
+assert_eq "$ALL" "$(keys 'sorted(d["targets"][4])')" "keys of a detached target in history against |*"
+# Every key, listed in tetherctl(1) with its type.
+assert_eq '["childdbg","cmdline","core","current","ended_at","event","exit_code","exit_signal","how","joined_at","log","name","ordinal","parent","pid","start_time","state","stop","triage","uid"]' \
+	"$ALL" "the keys of a process"
+step "a live target's values agree between |* and history"
+ctl --json '|*'
+LIVE=$(jget "$OUT" 'json.dumps([p for p in d["processes"] if p["ordinal"] == 3][0], sort_keys=True)')
+ctl --json history -p 3
+assert_eq "$LIVE" "$(jget "$OUT" 'json.dumps(d["targets"][0], sort_keys=True)')" "target 3 in |* and in history"
 
 step "events objects name their session"
 ctl --json events -n 1
 assert_eq '["at","detail","id","kind","ordinal","pid","session"]' "$(keys 'sorted(d["events"][0])')" "keys of an event"
-assert_eq default "$(jget "$OUT" 'd["events"][0]["session"]')" "session of an event"
+# The keys of an event that name its target are those of a process.
+ctl --json '|3'
+P3=$(jget "$OUT" '"%d %d" % (d["processes"][0]["ordinal"], d["processes"][0]["pid"])')
+ctl --json events -p 3 -n 1
+assert_eq "$P3" "$(jget "$OUT" '"%d %d" % (d["events"][0]["ordinal"], d["events"][0]["pid"])')" "ordinal and pid of an event of |3"
