@@ -81,13 +81,15 @@ PY=$(python3 -c 'import sys; print(sys.executable)') ||
 
 # jget JSON EXPR: evaluates the Python expression EXPR with d bound to the
 # parsed JSON; prints a string as it is and anything else as compact JSON.
+# The JSON goes through stdin: a listing of many targets is longer than
+# one argument may be (128 KiB).
 jget() {
 	"$PY" -c '
 import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
+d = json.loads(sys.stdin.read())
+v = eval(sys.argv[1])
 print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
-' "$1" "$2"
+' "$2" <<<"$1"
 }
 
 # ------------------------------------------------------------- workspace
