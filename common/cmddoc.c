@@ -3,7 +3,7 @@
 #include "cmddoc.h"
 
 const struct cmd_doc cmd_docs[] = {
-	{ "|", "|[.|#|*|N|~[PID]]",
+	{ "|", "|[.|#|*|N|~[PID]] [-l]",
 	    "status of the processes of the session (|* all, |N one)" },
 	{ "|s", "|Ns or |~[PID]s", "select the current process" },
 	{ ".detach", "[|N] .detach [/h | /n]",
@@ -47,6 +47,8 @@ const struct cmd_doc cmd_docs[] = {
 	{ "cores", "cores [N]", "the triage files (stacks, cores) kept for the session" },
 	{ "core", "core N -o FILE, or tetherctl core N --gdb",
 	    "the newest core of |N as an ELF file (--gdb: run gdb on it)" },
+	{ "logs", "logs N [-f] [-n LINES|all]",
+	    "the output of created target N (-f: follow it)" },
 };
 
 const size_t cmd_docs_count = sizeof cmd_docs / sizeof cmd_docs[0];

@@ -119,6 +119,7 @@ enum {
 	TAKES_D = 8,		/* -d */
 	TAKES_REST = 16,	/* anything: passed on as typed */
 	NEEDS_TARGET = 32,	/* the target is not optional */
+	TAKES_L = 64,		/* -l: the long form */
 };
 
 static const struct alias {
@@ -128,8 +129,9 @@ static const struct alias {
 	const char *usage;
 	const char *summary;
 } aliases[] = {
-	{ "ps", "|*", TAKES_TARGET, "ps [N | ~PID | -p PID]",
-	    "status of every process of the session, or of one (|*, |N)" },
+	{ "ps", "|*", TAKES_TARGET | TAKES_L, "ps [-l] [N | ~PID | -p PID]",
+	    "status of every process of the session, or of one (|*, |N; -l: "
+	    "with its command line and log)" },
 	{ "select", "|s", TAKES_TARGET | NEEDS_TARGET,
 	    "select N | ~PID | -p PID", "select the current process (|Ns)" },
 	{ "detach", ".detach", TAKES_TARGET | TAKES_NH,
@@ -213,6 +215,9 @@ static int alias_args(const struct alias *a, const struct words *w,
 		} else if ((a->takes & TAKES_D) && args->flag == 0 &&
 		    strcmp(word, "-d") == 0) {
 			args->flag = 'd';
+		} else if ((a->takes & TAKES_L) && args->flag == 0 &&
+		    strcmp(word, "-l") == 0) {
+			args->flag = 'l';
 		} else if (is_number(word) && numbers++ < 2) {
 			/* childdbg 1: the value; childdbg 3 1: ordinal 3's.
 			 * attach 4312: the one meaning a number has there. */
@@ -269,7 +274,8 @@ static int alias_apply(const struct alias *a, const struct words *w,
 		return 0;
 	}
 	if (strcmp(a->command, "|*") == 0) {
-		fprintf(out, "|%s", args.target[0] != '\0' ? args.target : "*");
+		fprintf(out, "|%s%s", args.target[0] != '\0' ? args.target : "*",
+		    args.flag == 'l' ? " -l" : "");
 		return 0;
 	}
 	if (strcmp(a->command, "|s") == 0) {

@@ -17,6 +17,7 @@
 #include "dial-stdio.h"
 #include "fleet.h"
 #include "help.h"
+#include "logs.h"
 #include "names.h"
 #include "paths.h"
 #include "prompt.h"
@@ -35,7 +36,7 @@ static int run_line(struct ctl *ctl, const char *line)
 {
 	int rc;
 
-	if (help_line(line, &rc))
+	if (help_line(line, &rc) || logs_line(&ctl->fleet, line, &rc))
 		return rc;
 	return syscmd_run_line(&ctl->fleet, line);
 }

@@ -1,5 +1,6 @@
 /* |, |*, |., |#, |N, |~[PID]: process status; |Ns, |~[PID]s: select. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 
@@ -41,19 +42,30 @@ ordinal_width(const struct session *s)
 }
 
 /* processes is NULL when the client does not want the data; width is that
- * of the listing's ordinals, 0 for a line on its own. */
+ * of the listing's ordinals, 0 for a line on its own; long_form: the
+ * command line and the log under the line (ps -l). */
 static void
 status_print(struct cmd_ctx *ctx, const struct target *t, int width,
-    json_t *processes)
+    bool long_form, json_t *processes)
 {
 	char line[512];
+	json_t *o = processes != NULL || (long_form && cmd_wants_text(ctx)) ?
+	    target_json(t, target_live_state(t)) : NULL;
 
 	if (cmd_wants_text(ctx)) {
 		target_status_line_aligned(t, width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
+	if (cmd_wants_text(ctx) && long_form) {
+		cmd_print(ctx, "      cmd: %s", t->cmdline);
+		if (json_is_string(json_object_get(o, "log")))
+			cmd_print(ctx, "      log: %s",
+			    json_string_value(json_object_get(o, "log")));
+	}
 	if (processes != NULL)
-		json_array_append_new(processes, target_json(t, target_live_state(t)));
+		json_array_append_new(processes, o);
+	else if (o != NULL)
+		json_decref(o);
 }
 
 /* The list of processes to fill in, or NULL when no data is wanted. */
@@ -66,20 +78,24 @@ status_processes(const struct cmd_ctx *ctx)
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx)
 {
-	json_t *processes = status_processes(ctx);
+	json_t *processes;
 	struct target *t;
+	bool long_form = ctx->cmd->argc == 1;
 
+	if (long_form && strcmp(ctx->cmd->argv[0], "-l") != 0)
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
+	processes = status_processes(ctx);
 	if (ctx->cmd->prefix.kind != PROCID_ALL) {
 		if ((t = cmd_lookup(ctx, &ctx->cmd->prefix)) == NULL) {
 			json_decref(processes);
 			return CMD_FAILED;
 		}
-		status_print(ctx, t, 0, processes);
+		status_print(ctx, t, 0, long_form, processes);
 	} else if (ctx->session != NULL) {
 		int width = cmd_wants_text(ctx) ? ordinal_width(ctx->session) : 0;
 
 		TAILQ_FOREACH(t, &ctx->session->targets, entry)
-			status_print(ctx, t, width, processes);
+			status_print(ctx, t, width, long_form, processes);
 	}
 	if (ctx->cmd->prefix.kind == PROCID_ALL)
 		cmd_print_dormant(ctx, ctx->session, 0);
@@ -98,14 +114,14 @@ cmd_select_exec(struct cmd_ctx *ctx)
 		return CMD_FAILED;
 	}
 	ctx->session->current = t->ordinal;
-	status_print(ctx, t, 0, processes);
+	status_print(ctx, t, 0, false, processes);
 	cmd_set_data(ctx, status_data(ctx, processes));
 	return CMD_DONE;
 }
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "|",
-	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
+	.min_args = 0, .max_args = 1, .prefix = PREFIX_SELF,
 	.exec = cmd_status_exec,
 };
 

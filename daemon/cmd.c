@@ -51,6 +51,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_reload_entry,
 	&cmd_cores_entry,
 	&cmd_core_entry,
+	&cmd_logs_entry,
 };
 
 /* One request: its commands run one after another. */

@@ -163,6 +163,7 @@ extern const struct cmd_entry cmd_sx_entry, cmd_sxe_entry, cmd_sxd_entry,
 extern const struct cmd_entry cmd_threads_entry;
 extern const struct cmd_entry cmd_stack_entry, cmd_stacks_entry;
 extern const struct cmd_entry cmd_cores_entry, cmd_core_entry;
+extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_dotdump_entry, cmd_dump_entry;
 extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
 extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;

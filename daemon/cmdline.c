@@ -157,7 +157,8 @@ static int parse_prefix(struct parser *ps, struct command *cmd)
 		return -1;
 	}
 	skip_blanks(ps);
-	if (*ps->p == '\0' || *ps->p == ';')
+	/* An option after the identifier is the status command's ("|* -l"). */
+	if (*ps->p == '\0' || *ps->p == ';' || *ps->p == '-')
 		return add_word(cmd, "|") < 0 ? fail(ps, "out of memory") : 0;
 	if (*ps->p == '|')
 		return fail(ps, "a process identifier cannot prefix another one");

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 #include <jansson.h>
 
+#include "log-rotation.h"
 #include "model.h"
 
 struct event_base;
@@ -132,6 +133,7 @@ struct daemon_conf {
 	int64_t max_client_backlog;	/* unsent bytes before a client is cut off */
 	double operation_timeout;	/* seconds an operation waits for stops */
 	struct triage_conf triage;
+	struct log_bounds log;		/* the created targets' logs */
 };
 
 struct config {

@@ -974,6 +974,35 @@ daemon_key(struct parse *p, const char *key, const char *value)
 		}
 		return 1;
 	}
+	if (strcmp(key, "log_max_size") == 0) {
+		int64_t bytes;
+
+		if (strcmp(value, "unlimited") == 0)
+			bytes = 0;
+		else if (retention_parse_size(value, &bytes) == -1 || bytes < 4096) {
+			perr(p, "log_max_size: expected a size of 4K or more (512K, "
+			    "100M, 2G) or unlimited: %s", value);
+			return 0;
+		}
+		d->log.max_bytes = bytes;
+		return 1;
+	}
+	if (strcmp(key, "log_rotate") == 0) {
+		if (parse_count(value, 0, 1000, &d->log.keep) == -1) {
+			perr(p, "log_rotate: expected a number from 0 to 1000: %s", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "log_check_interval") == 0) {
+		if (config_parse_duration(value, &d->log.interval) == -1 ||
+		    d->log.interval < 0.1 || d->log.interval > 86400) {
+			perr(p, "log_check_interval: expected a duration from 100ms to "
+			    "1d: %s", value);
+			return 0;
+		}
+		return 1;
+	}
 	if (strcmp(key, "autoattach") == 0) {
 		if (strcmp(value, "auto") == 0)
 			d->autoattach = AUTOATTACH_AUTO;
@@ -1188,6 +1217,8 @@ config_new(const char *path)
 	cfg->daemon.max_client_backlog = CONTROL_DEFAULT_BACKLOG;
 	cfg->daemon.operation_timeout = ENGINE_DEFAULT_OP_TIMEOUT;
 	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
+	cfg->daemon.log = (struct log_bounds){ LOG_DEFAULT_MAX_BYTES,
+	    LOG_DEFAULT_KEEP, LOG_DEFAULT_INTERVAL };
 	cfg->daemon.triage.workers = 2;
 	cfg->daemon.triage.zstd = true;
 	cfg->daemon.triage.max_process = (int64_t)4 << 30;
@@ -1437,6 +1468,7 @@ apply(struct config *cfg, char *err, size_t errlen)
 	    cfg->daemon.max_connections_per_user,
 	    (size_t)cfg->daemon.max_client_backlog);
 	engine_set_op_timeout(cfg->daemon.operation_timeout);
+	log_rotation_set(&cfg->daemon.log);
 	policy_set(cfg);
 	launch_configure(cfg);
 	return 0;

@@ -7,6 +7,7 @@
 
 #include "decimal.h"
 #include "log.h"
+#include "log-rotation.h"
 #include "model.h"
 #include "retention.h"
 #include "store.h"
@@ -105,8 +106,10 @@ prune_done(void *arg)
 		    (long long)j->used);
 	if (j->n == -1)
 		log_warn("retention: %s", j->errmsg);
-	else if (j->n > 0)
+	else if (j->n > 0) {
 		triage_files_sweep();	/* the files of the targets pruned */
+		log_rotation_sweep();
+	}
 	if (timer != NULL)
 		schedule(j->n > 0 ? 0 : params.interval);
 	free(j->held);

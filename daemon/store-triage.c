@@ -178,6 +178,7 @@ store_triage_load(struct store *st,
 
 /* The paths retention left, read and forgotten by the store's thread. */
 struct take_removed {
+	const char *select, *delete;	/* the statements of its table */
 	void (*cb)(void *arg, const char *path);
 	void *arg;
 	char **paths;
@@ -194,7 +195,7 @@ take_run(struct store *st, void *arg)
 	char **more;
 	int rc;
 
-	if ((s = prepare(st, "SELECT path FROM triage_removed ORDER BY id")) == NULL)
+	if ((s = prepare(st, t->select)) == NULL)
 		goto fail;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if ((more = reallocarray(t->paths, t->n + 1, sizeof *more)) == NULL ||
@@ -216,7 +217,7 @@ take_run(struct store *st, void *arg)
 	if (t->n == 0)
 		return;
 	if (store_write_begin(st) < 0 ||
-	    (s = prepare(st, "DELETE FROM triage_removed")) == NULL)
+	    (s = prepare(st, t->delete)) == NULL)
 		goto fail;
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		fail(st, s);
@@ -236,7 +237,7 @@ take_done(void *arg)
 	int i;
 
 	if (t->failed)
-		log_warn("triage files of pruned targets: %s", t->errmsg);
+		log_warn("files of pruned targets: %s", t->errmsg);
 	else
 		for (i = 0; i < t->n; i++)
 			t->cb(t->arg, t->paths[i]);
@@ -246,8 +247,8 @@ take_done(void *arg)
 	free(t);
 }
 
-int
-store_triage_take_removed(struct store *st,
+static int
+take_removed(struct store *st, const char *select, const char *delete,
     void (*cb)(void *arg, const char *path), void *arg)
 {
 	struct take_removed *t = calloc(1, sizeof *t);
@@ -256,8 +257,26 @@ store_triage_take_removed(struct store *st,
 		store_set_errmsg(st, "out of memory");
 		return -1;
 	}
+	t->select = select;
+	t->delete = delete;
 	t->cb = cb;
 	t->arg = arg;
 	store_job(st, take_run, take_done, t);
 	return 0;
+}
+
+int
+store_triage_take_removed(struct store *st,
+    void (*cb)(void *arg, const char *path), void *arg)
+{
+	return take_removed(st, "SELECT path FROM triage_removed ORDER BY id",
+	    "DELETE FROM triage_removed", cb, arg);
+}
+
+int
+store_logs_take_removed(struct store *st,
+    void (*cb)(void *arg, const char *name), void *arg)
+{
+	return take_removed(st, "SELECT path FROM logs_removed ORDER BY id",
+	    "DELETE FROM logs_removed", cb, arg);
 }

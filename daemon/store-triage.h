@@ -40,5 +40,9 @@ int store_triage_load(struct store *st,
  * thread has read and forgotten them. 0 or -1. */
 int store_triage_take_removed(struct store *st,
     void (*cb)(void *arg, const char *path), void *arg);
+/* The same for the logs of the created targets retention deleted (schema
+ * step 6): cb gets each one's name in the log directory. */
+int store_logs_take_removed(struct store *st,
+    void (*cb)(void *arg, const char *name), void *arg);
 
 #endif

@@ -16,6 +16,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "adopt.h"
+#include "log-rotation.h"
 #include "cmd.h"
 #include "conf.h"
 #include "control.h"
@@ -146,6 +147,9 @@ print_settings(const struct config *cfg, const char *socket_path,
 	else
 		printf("retention_size: no limit\n");
 	printf("retention_interval: %.0fs\n", r->interval);
+	printf("log_max_size: %lld\n", cfg->daemon.log.max_bytes);
+	printf("log_rotate: %d\n", cfg->daemon.log.keep);
+	printf("log_check_interval: %gs\n", cfg->daemon.log.interval);
 	printf("autoattach: %s\n", autoattach[cfg->daemon.autoattach]);
 	TAILQ_FOREACH(p, &cfg->policies, entry)
 		printf("policy %s (line %d): %s\n", p->name, p->line,
@@ -341,6 +345,7 @@ main(int argc, char **argv)
 		goto out_control;
 	}
 	if (retention_start(base, st, &retention) == -1 ||
+	    log_rotation_start(base, st, logdir) == -1 ||
 	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
 	if (control_init(base, st, socket_path, err, sizeof err) == -1) {
@@ -362,6 +367,7 @@ main(int argc, char **argv)
 out_control:
 	config_stop();
 	retention_stop();
+	log_rotation_stop();
 	adopt_unwatch_commits();
 	control_close();
 	triage_workers_stop();

@@ -25,12 +25,20 @@ static struct job_list todo = TAILQ_HEAD_INITIALIZER(todo);
 static struct job_list finished = TAILQ_HEAD_INITIALIZER(finished);
 static struct job_list busy = TAILQ_HEAD_INITIALIZER(busy);
 static bool quitting;
-static int nqueued, nrunning;
+static int nqueued, nrunning;	/* triage jobs; the logs' are not counted */
 
 static pthread_t *threads;
 static int nthreads;
 static int done_fd = -1;		/* eventfd: a worker finished a job */
 static struct event *done_ev;
+
+/* Whether the job is triage, as status shows it, rather than a log's. */
+static bool
+counted(const struct triage_job *job)
+{
+	return job->kind != TRIAGE_JOB_LOG_ROTATE && job->kind != TRIAGE_JOB_LOG_READ &&
+	    job->kind != TRIAGE_JOB_LOG_REMOVE;
+}
 
 struct triage_job *
 triage_job_new(enum triage_job_kind kind)
@@ -61,6 +69,7 @@ triage_job_free(struct triage_job *job)
 		close(job->src_fd);
 	free(job->threads);
 	free(job->path);
+	free(job->log.data);
 	json_decref(job->walk);
 	free(job);
 }
@@ -132,8 +141,10 @@ worker_main(void *arg)
 		job = TAILQ_FIRST(&todo);
 		TAILQ_REMOVE(&todo, job, entry);
 		TAILQ_INSERT_TAIL(&busy, job, entry);
-		nqueued--;
-		nrunning++;
+		if (counted(job)) {
+			nqueued--;
+			nrunning++;
+		}
 		atomic_store(&job->running, true);
 		pthread_mutex_unlock(&lock);
 
@@ -147,12 +158,22 @@ worker_main(void *arg)
 		case TRIAGE_JOB_EXTRACT:
 			run_extract(job);
 			break;
+		case TRIAGE_JOB_LOG_ROTATE:
+			log_files_rotate(job->path, &job->log);
+			break;
+		case TRIAGE_JOB_LOG_READ:
+			log_files_read(job->path, &job->log);
+			break;
+		case TRIAGE_JOB_LOG_REMOVE:
+			log_files_remove(job->path, job->log.keep, &job->log);
+			break;
 		}
 
 		pthread_mutex_lock(&lock);
 		TAILQ_REMOVE(&busy, job, entry);
 		TAILQ_INSERT_TAIL(&finished, job, entry);
-		nrunning--;
+		if (counted(job))
+			nrunning--;
 		pthread_mutex_unlock(&lock);
 		/* An eventfd write cannot block below 2^64 - 1. */
 		if (write(done_fd, &one, sizeof one) != sizeof one)
@@ -269,7 +290,8 @@ triage_job_submit(struct triage_job *job, triage_job_done_fn done, void *arg)
 	job->arg = arg;
 	pthread_mutex_lock(&lock);
 	TAILQ_INSERT_TAIL(&todo, job, entry);
-	nqueued++;
+	if (counted(job))
+		nqueued++;
 	pthread_mutex_unlock(&lock);
 	pthread_cond_signal(&work_cond);
 }

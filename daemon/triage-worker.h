@@ -10,6 +10,9 @@
  * directory the job holds (which pins the process: a pid reused after the
  * process ended reads as gone, never as another process).
  *
+ * They also do the file work of the created targets' logs (log-files.h):
+ * rotation, reads for the logs command, removal.
+ *
  * The queue is protected by one mutex that is never held across a system
  * call; the only state shared while a job runs is its atomic flags.
  */
@@ -24,6 +27,7 @@
 #include <jansson.h>
 
 #include "coredump.h"
+#include "log-files.h"
 
 struct event_base;
 
@@ -31,6 +35,9 @@ enum triage_job_kind {
 	TRIAGE_JOB_PROCESS,	/* stacks and/or a core of a stopped process */
 	TRIAGE_JOB_UNLINK,	/* remove a triage file that is no longer kept */
 	TRIAGE_JOB_EXTRACT,	/* a kept core back as a plain ELF file */
+	TRIAGE_JOB_LOG_ROTATE,	/* a created target's log: rotate it if need be */
+	TRIAGE_JOB_LOG_READ,	/* ... read a piece of it */
+	TRIAGE_JOB_LOG_REMOVE,	/* ... remove it and its rotations */
 };
 
 struct triage_job;
@@ -53,6 +60,10 @@ struct triage_job {
 	char *path;
 	int src_fd;
 	bool zstd;
+
+	/* TRIAGE_JOB_LOG_*: path is the log; the bounds, the piece to read,
+	 * and the outcome. */
+	struct log_io log;
 
 	/* Set by the loop at any time: the process ended, stop soon. */
 	atomic_bool cancel;

@@ -49,9 +49,13 @@ static void test_ps(void **state)
 	expands_to("ps '4'", "|4");
 	expands_to("ps ~4312", "|~[4312]");
 	expands_to("ps -p 4312", "|~[4312]");
-	misused("ps x", "ps: unexpected argument 'x' (usage: ps [N | ~PID | -p PID])");
-	misused("ps -1", "ps: unexpected argument '-1' (usage: ps [N | ~PID | -p PID])");
-	misused("ps 1 2", "ps: unexpected argument '2' (usage: ps [N | ~PID | -p PID])");
+	expands_to("ps -l", "|* -l");
+	expands_to("ps -l 3", "|3 -l");
+	expands_to("ps ~4312 -l", "|~[4312] -l");
+	misused("ps x", "ps: unexpected argument 'x' (usage: ps [-l] [N | ~PID | -p PID])");
+	misused("ps -1", "ps: unexpected argument '-1' (usage: ps [-l] [N | ~PID | -p PID])");
+	misused("ps 1 2", "ps: unexpected argument '2' (usage: ps [-l] [N | ~PID | -p PID])");
+	misused("ps -l -l", "ps: unexpected argument '-l' (usage: ps [-l] [N | ~PID | -p PID])");
 }
 
 static void test_select(void **state)

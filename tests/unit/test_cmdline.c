@@ -81,6 +81,9 @@ static void test_status_identifiers(void **state)
 	check_one("|12", PROCID_ORDINAL, 12, "|", NULL, NULL);
 	check_one("|~[4312]", PROCID_PID, 4312, "|", NULL, NULL);
 	check_one("  |3  ", PROCID_ORDINAL, 3, "|", NULL, NULL);
+	/* An option after the identifier is the status command's. */
+	check_one("|* -l", PROCID_ALL, 0, "|", "-l", NULL);
+	check_one("|3 -l", PROCID_ORDINAL, 3, "|", "-l", NULL);
 }
 
 static void test_select(void **state)
