@@ -38,7 +38,7 @@ mark_lost(struct store *st, const struct live_target *lt, const char *reason,
 	text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
 	if (store_event(st, lt->session_id, lt->id, now, "lost", text) == -1 ||
-	    store_target_end(st, lt->id, "lost", -1, -1, now) == -1)
+	    store_target_end(st, lt->id, "lost", "lost", -1, -1, -1, now) == -1)
 		log_warn("|%d of session %s (pid %d): %s", lt->ordinal,
 		    lt->session, lt->pid, store_errmsg(st));
 	log_info("session %s: |%d (pid %d) lost: %s", lt->session, lt->ordinal,
@@ -110,7 +110,7 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		json_object_set_new(extra, "reason", json_string("cannot attach"));
 		{
 			char *text = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
-			target_end(t, TS_LOST, -1, -1, "lost", text);
+			target_end(t, TS_LOST, -1, -1, NULL, "lost", text);
 			free(text);
 		}
 		json_decref(extra);
@@ -212,7 +212,8 @@ adopt_resync(struct store *st)
 		/* It ended while its end could not be written. */
 		if (store_event_for_target(st, live[i].id, now, "lost",
 		    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
-		    store_target_end(st, live[i].id, "lost", -1, -1, now) == -1)
+		    store_target_end(st, live[i].id, "lost", "lost", -1, -1, -1,
+		    now) == -1)
 			break;
 	}
 	store_live_targets_free(live, nlive);

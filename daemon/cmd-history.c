@@ -237,9 +237,8 @@ cmd_look_free(struct look_opts *o)
 	o->words = NULL;
 }
 
-/* How a target ended (or that it has not): "exited 0", "exited on SIGSEGV". */
-static void
-fate(json_t *t, char *buf, size_t len)
+void
+cmd_history_fate(const json_t *t, char *buf, size_t len)
 {
 	const char *state = json_string_value(json_object_get(t, "state"));
 	json_t *code = json_object_get(t, "exit_code");
@@ -277,8 +276,9 @@ cmd_history_exec(struct cmd_ctx *ctx)
 		return cmd_error(ctx, CMD_FAILED, "database: %s",
 		    store_errmsg(model_store()));
 	if (json_array_size(targets) > 0)
-		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %s", "ORD",
-		    "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "NAME");
+		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
+		    "ORD", "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "RESULT",
+		    "NAME");
 	json_array_foreach(targets, i, t) {
 		char fate_text[48];
 
@@ -296,11 +296,13 @@ cmd_history_exec(struct cmd_ctx *ctx)
 		else
 			snprintf(parent_text, sizeof parent_text, "-");
 		snprintf(how, sizeof how, "%s", json_string_value(json_object_get(t, "how")));
-		fate(t, fate_text, sizeof fate_text);
-		cmd_print(ctx, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %s",
+		cmd_history_fate(t, fate_text, sizeof fate_text);
+		cmd_print(ctx, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
 		    (long long)json_integer_value(json_object_get(t, "ordinal")),
 		    (long long)json_integer_value(json_object_get(t, "pid")),
 		    how, parent_text, joined, ended, fate_text,
+		    json_is_string(json_object_get(t, "reason")) ?
+		    json_string_value(json_object_get(t, "reason")) : "-",
 		    json_is_string(json_object_get(t, "name")) ?
 		    json_string_value(json_object_get(t, "name")) : "?");
 		if (json_is_string(json_object_get(t, "triage")))

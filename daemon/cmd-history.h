@@ -40,6 +40,10 @@ enum cmd_result cmd_look_parse(struct cmd_ctx *ctx, bool events,
     long default_limit, struct look_opts *o);
 void cmd_look_free(struct look_opts *o);
 
+/* How a target of store_history ended (or that it has not): "exited 0",
+ * "exited on SIGSEGV", "killed". */
+void cmd_history_fate(const json_t *t, char *buf, size_t len);
+
 /* "2024-05-01 10:00:03" in local time. */
 void cmd_format_time(double at, char *buf, size_t len);
 

@@ -2,6 +2,10 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "cmd-history.h"
+#include "signals.h"
+#include "store.h"
+#include "store-history.h"
 
 /* NULL when processes is: the client does not want the data. */
 static json_t *
@@ -36,12 +40,61 @@ status_processes(const struct cmd_ctx *ctx)
 	return cmd_wants_data(ctx) ? json_array() : NULL;
 }
 
+/*
+ * |N of a target that has ended: its row, with how and why it
+ * ended ("Result: timeout", as systemctl status says it). NULL when the
+ * session has no such target, live or not.
+ */
+static json_t *
+status_ended(struct cmd_ctx *ctx)
+{
+	const struct procid *id = &ctx->cmd->prefix;
+	struct history_filter f = { .pid = -1, .limit = 1 };
+	json_t *rows, *row;
+	char fate[48], line[512];
+
+	if (ctx->session == NULL)
+		return NULL;
+	/* Ordinals are never given twice; a pid may now be another process. */
+	if (id->kind != PROCID_ORDINAL || target_by_ordinal(ctx->session, (int)id->value) != NULL)
+		return NULL;
+	f.ordinal = (int)id->value;
+	if ((rows = store_history(model_store(), ctx->session->id, &f)) == NULL)
+		return NULL;
+	row = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (row == NULL || json_is_null(json_object_get(row, "ended_at"))) {
+		json_decref(row);
+		return NULL;
+	}
+	cmd_history_fate(row, fate, sizeof fate);
+	snprintf(line, sizeof line, "   %lld  id: %lld  %s  name: %s  [ended: %s]  Result: %s",
+	    (long long)json_integer_value(json_object_get(row, "ordinal")),
+	    (long long)json_integer_value(json_object_get(row, "pid")),
+	    json_string_value(json_object_get(row, "how")),
+	    json_is_string(json_object_get(row, "name")) ?
+	    json_string_value(json_object_get(row, "name")) : "?", fate,
+	    json_is_string(json_object_get(row, "reason")) ?
+	    json_string_value(json_object_get(row, "reason")) : "-");
+	cmd_print(ctx, "%s", line);
+	return row;
+}
+
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx)
 {
 	json_t *processes = status_processes(ctx);
 	struct target *t;
+	json_t *ended;
 
+	if ((ended = status_ended(ctx)) != NULL) {
+		if (processes != NULL)
+			json_array_append_new(processes, ended);
+		else
+			json_decref(ended);
+		cmd_set_data(ctx, status_data(ctx, processes));
+		return CMD_DONE;
+	}
 	if (ctx->cmd->prefix.kind != PROCID_ALL) {
 		if ((t = cmd_lookup(ctx, &ctx->cmd->prefix)) == NULL) {
 			json_decref(processes);

@@ -193,10 +193,13 @@ cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
 {
 	struct cmd_all *all;
 	struct target *t, *next;
+	struct end_cause cause;
 
 	if ((all = calloc(1, sizeof *all)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "out of memory");
 	*all = (struct cmd_all){ .ctx = ctx, .success = success, .finish = finish };
+	cause = (struct end_cause){ success == TS_KILLED ? END_KILLED : END_DETACHED,
+	    ctx->peer_uid };
 	/* An operation may end its target at once: fetch the next one first. */
 	for (t = ctx->session != NULL ? TAILQ_FIRST(&ctx->session->targets) : NULL;
 	    t != NULL; t = next) {
@@ -204,7 +207,7 @@ cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
 		if (!cmd_may_act(ctx, t) || t->op != NULL)
 			continue;
 		all->waiting++;
-		if (start(t, cmd_all_one_done, all) == -1) {
+		if (start(t, &cause, cmd_all_one_done, all) == -1) {
 			log_warn("|%d: %s", t->ordinal, strerror(errno));
 			all->waiting--;
 		}

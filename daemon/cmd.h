@@ -104,9 +104,11 @@ void cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending)
 /*
  * Starts an operation on every live target of the session that the client
  * may act on and that has none in progress; when all are over, calls finish
- * with how many ended in state success. Returns CMD_WAIT.
+ * with how many ended in state success. cause: the client's (killed or
+ * detached, by its uid). Returns CMD_WAIT.
  */
-typedef int (*cmd_all_start)(struct target *t, op_done_fn done, void *arg);
+typedef int (*cmd_all_start)(struct target *t, const struct end_cause *cause,
+    op_done_fn done, void *arg);
 typedef void (*cmd_all_finish)(struct cmd_ctx *ctx, int count);
 enum cmd_result cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start,
     enum target_state success, cmd_all_finish finish);

@@ -12,7 +12,8 @@
 #include "log.h"
 
 static struct op *
-op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
+op_start(struct target *t, enum op_kind kind, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
 	struct op *op;
 
@@ -25,6 +26,7 @@ op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
 	op->kind = kind;
 	op->done = done;
 	op->arg = arg;
+	op->cause = cause != NULL ? *cause : (struct end_cause){ END_NONE, -1 };
 	t->op = op;
 	return op;
 }
@@ -38,7 +40,8 @@ op_finish(struct target *t, enum target_state state, int exit_code,
 	t->op = NULL;
 	if (op != NULL && op->done != NULL)
 		op->done(t, state, op->arg);
-	target_end(t, state, exit_code, exit_signal, kind, detail);
+	target_end(t, state, exit_code, exit_signal, op != NULL ? &op->cause : NULL,
+	    kind, detail);
 	free(op);
 }
 
@@ -118,12 +121,12 @@ op_progress(struct target *t)
 
 /* The operations that first stop every thread. */
 static int
-op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
-    void *arg)
+op_stop_all(struct target *t, enum op_kind kind, bool deliver,
+    const struct end_cause *cause, op_done_fn done, void *arg)
 {
 	struct op *op;
 
-	if ((op = op_start(t, kind, done, arg)) == NULL)
+	if ((op = op_start(t, kind, cause, done, arg)) == NULL)
 		return -1;
 	op->deliver = deliver;
 	target_interrupt(t);
@@ -132,21 +135,23 @@ op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
 }
 
 int
-engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_detach(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_DETACH, deliver, done, arg);
+	return op_stop_all(t, OP_DETACH, deliver, cause, done, arg);
 }
 
 int
-engine_abandon(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_abandon(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_ABANDON, deliver, done, arg);
+	return op_stop_all(t, OP_ABANDON, deliver, cause, done, arg);
 }
 
 int
 engine_pause(struct target *t, op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_PAUSE, false, done, arg);
+	return op_stop_all(t, OP_PAUSE, false, NULL, done, arg);
 }
 
 void
@@ -172,17 +177,18 @@ engine_hold(struct target *t, op_done_fn done, void *arg)
 			done(t, TS_STOPPED, arg);
 		return 0;
 	}
-	return op_stop_all(t, OP_HOLD, false, done, arg);
+	return op_stop_all(t, OP_HOLD, false, NULL, done, arg);
 }
 
 int
-engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_kill(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
 	struct thread *th;
 	struct op *op;
 	int sig;
 
-	if ((op = op_start(t, OP_KILL, done, arg)) == NULL)
+	if ((op = op_start(t, OP_KILL, cause, done, arg)) == NULL)
 		return -1;
 	op->deliver = deliver;
 	/* /n: the outstanding signal is delivered first and the kill waits

@@ -22,6 +22,14 @@ static const char *const state_names[] = {
 	"running", "stopped", "exited", "killed", "detached", "abandoned", "lost",
 };
 
+static const char *const reason_names[] = {
+	[END_NONE] = NULL, [END_EXIT] = "exit", [END_CRASH] = "crash",
+	[END_TIMEOUT] = "timeout", [END_BREAK_TIMEOUT] = "break-timeout",
+	[END_KILLED] = "killed", [END_DETACHED] = "detached",
+	[END_ABANDONED] = "abandoned", [END_SHUTDOWN] = "shutdown",
+	[END_LOST] = "lost",
+};
+
 static void *
 xmalloc0(size_t size)
 {
@@ -115,6 +123,12 @@ const char *
 target_how_name(enum target_how how)
 {
 	return how_names[how];
+}
+
+const char *
+end_reason_name(enum end_reason reason)
+{
+	return reason_names[reason];
 }
 
 const char *
@@ -367,12 +381,31 @@ target_event(struct target *t, const char *kind, const char *detail)
 		event_observers[i](t, kind, detail);
 }
 
+/* The reason recorded for an end: a process that exited by itself did so
+ * whatever an operation under way was for. */
+static struct end_cause
+end_cause_of(enum target_state state, int exit_signal, const struct end_cause *cause)
+{
+	static const enum end_reason by_state[] = {
+		[TS_KILLED] = END_KILLED, [TS_DETACHED] = END_DETACHED,
+		[TS_ABANDONED] = END_ABANDONED, [TS_LOST] = END_LOST,
+	};
+
+	if (state == TS_EXITED)
+		return (struct end_cause){ exit_signal > 0 ? END_CRASH : END_EXIT, -1 };
+	if (cause != NULL && cause->reason != END_NONE)
+		return *cause;
+	return (struct end_cause){ by_state[state], -1 };
+}
+
 void
 target_end(struct target *t, enum target_state state, int exit_code,
-    int exit_signal, const char *event_kind, const char *event_detail)
+    int exit_signal, const struct end_cause *cause, const char *event_kind,
+    const char *event_detail)
 {
 	struct session *s = t->session;
 	struct thread *th;
+	struct end_cause why = end_cause_of(state, exit_signal, cause);
 
 	/* A process let go lives on: its row gets its real start time. One
 	 * that ended is gone from /proc. */
@@ -381,8 +414,9 @@ target_end(struct target *t, enum target_state state, int exit_code,
 	else if (t->unsettled)
 		settle_start_time(t);
 	target_event(t, event_kind, event_detail);
-	if (store_target_end(model_st, t->id, state_names[state], exit_code,
-	    exit_signal, model_now()) == -1)
+	if (store_target_end(model_st, t->id, state_names[state],
+	    reason_names[why.reason], why.by, exit_code, exit_signal,
+	    model_now()) == -1)
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
 	for (int i = 0; i < OBSERVERS_MAX && end_observers[i] != NULL; i++)
 		end_observers[i](t, state, exit_code, exit_signal);

@@ -36,6 +36,19 @@ enum target_state {
 	TS_ABANDONED, TS_LOST,
 };
 
+/* Why a target ended (targets.reason); END_NONE: not said, worked out from
+ * how it ended (its state and exit status). */
+enum end_reason {
+	END_NONE, END_EXIT, END_CRASH, END_TIMEOUT, END_BREAK_TIMEOUT,
+	END_KILLED, END_DETACHED, END_ABANDONED, END_SHUTDOWN, END_LOST,
+};
+
+/* Who ends a target and why, given to the operation that ends it. */
+struct end_cause {
+	enum end_reason reason;
+	int64_t by;		/* the uid of the client that asked, or -1 */
+};
+
 enum thread_state {
 	TH_NEW,		/* auto-attached; its first stop has not been seen yet */
 	TH_RUNNING,	/* resumed; may report a stop at any time */
@@ -149,9 +162,12 @@ struct target *target_join(struct session *s, const struct target_params *p);
 struct target *target_restore(struct session *s, const struct target_params *p,
     int64_t id, int ordinal, int64_t parent_id, int parent_ordinal);
 /* The target ended (state TS_EXITED, TS_KILLED, TS_DETACHED, ...): records
- * it and its event, removes it from memory and frees it. */
+ * it and its event, removes it from memory and frees it. cause (may be
+ * NULL) is what the operation that ended it was for; a target that exited
+ * by itself meanwhile is recorded as exit or crash whatever the cause. */
 void target_end(struct target *t, enum target_state state, int exit_code,
-    int exit_signal, const char *event_kind, const char *event_detail);
+    int exit_signal, const struct end_cause *cause, const char *event_kind,
+    const char *event_detail);
 void target_set_exe(struct target *t, char *exe, char *cmdline);
 void target_set_childdbg(struct target *t, bool on);
 struct target *target_by_pid(pid_t pid);
@@ -175,6 +191,8 @@ void model_observe_end(target_end_fn fn);
 bool target_all_stopped(const struct target *t);
 
 const char *target_how_name(enum target_how how);
+/* "exit", "crash", "timeout", "break-timeout", ... (targets.reason). */
+const char *end_reason_name(enum end_reason reason);
 const char *target_state_name(enum target_state state);
 /* running, or stopped when any thread is held or job-stopped. */
 enum target_state target_live_state(const struct target *t);

@@ -292,7 +292,9 @@ static void
 limit_act(struct gov *g, struct target *t, const char *limit, double after,
     enum limit_action action)
 {
-	const char *reason = strcmp(limit, "timeout") == 0 ? "timeout" : "break_timeout";
+	bool timeout = strcmp(limit, "timeout") == 0;
+	const char *reason = timeout ? "timeout" : "break_timeout";
+	struct end_cause cause = { timeout ? END_TIMEOUT : END_BREAK_TIMEOUT, -1 };
 	char detail[512];
 	int rc = 0;
 
@@ -306,13 +308,13 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	case LIMIT_NONE:
 		break;
 	case LIMIT_KILL:
-		rc = engine_kill(t, false, action_done, NULL);
+		rc = engine_kill(t, false, &cause, action_done, NULL);
 		break;
 	case LIMIT_DETACH:
-		rc = engine_detach(t, false, action_done, NULL);
+		rc = engine_detach(t, false, &cause, action_done, NULL);
 		break;
 	case LIMIT_ABANDON:
-		rc = engine_abandon(t, false, action_done, NULL);
+		rc = engine_abandon(t, false, &cause, action_done, NULL);
 		break;
 	case LIMIT_BREAK:
 		rc = engine_hold(t, NULL, NULL);
@@ -321,7 +323,8 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	case LIMIT_DUMP_KILL:
 	case LIMIT_DUMP_DETACH:
 	case LIMIT_DUMP_ABANDON:
-		if (triage_hook_dump(t, reason, action, detail, sizeof detail) == -1)
+		if (triage_hook_dump(t, reason, &cause, action, detail,
+		    sizeof detail) == -1)
 			log_warn("|%d of session %s: dump: %s", t->ordinal,
 			    t->session->name, detail);
 		break;

@@ -162,7 +162,7 @@ int store_target_restore(struct store *st, int64_t id, const struct target_row *
 	    " ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO UPDATE SET"
 	    " exe = excluded.exe, cmdline = excluded.cmdline, state = excluded.state,"
 	    " childdbg = excluded.childdbg, exit_code = NULL, exit_signal = NULL,"
-	    " ended_at = NULL");
+	    " ended_at = NULL, reason = NULL, ended_by = NULL");
 	int rc;
 
 	if (s == NULL || store_write_begin(st) < 0) {
@@ -280,7 +280,7 @@ static json_t *collect(struct store *st, sqlite3_stmt *s,
 static json_t *history_json(sqlite3_stmt *s)
 {
 	return json_pack("{s:i, s:i, s:s, s:o, s:o, s:o, s:I, s:b, s:s, s:o, s:o,"
-	    " s:I, s:f, s:o, s:o, s:o}",
+	    " s:I, s:f, s:o, s:o, s:o, s:o, s:o}",
 	    "ordinal", sqlite3_column_int(s, 0),
 	    "pid", sqlite3_column_int(s, 1),
 	    "how", (const char *)sqlite3_column_text(s, 2),
@@ -296,7 +296,9 @@ static json_t *history_json(sqlite3_stmt *s)
 	    "joined_at", sqlite3_column_double(s, 12),
 	    "ended_at", real_or_null(s, 13),
 	    "triage", text_or_null(s, 14),
-	    "core", text_or_null(s, 15));
+	    "core", text_or_null(s, 15),
+	    "reason", text_or_null(s, 16),
+	    "ended_by", int_or_null(s, 17));
 }
 
 json_t *store_history(struct store *st, int64_t session_id,
@@ -310,7 +312,8 @@ json_t *store_history(struct store *st, int64_t session_id,
 	    " p.ordinal, t.uid, t.childdbg, t.state, t.exit_code, t.exit_signal,"
 	    " t.start_time, t.joined_at, t.ended_at,"
 	    /* where its latest triage (dump) left the stacks and the core */
-	    " json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core')"
+	    " json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core'),"
+	    " t.reason, t.ended_by"
 	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id"
 	    " LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events"
 	    " WHERE target_id = t.id AND kind = 'triage')"

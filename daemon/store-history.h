@@ -63,7 +63,9 @@ int store_event_for_target(struct store *st, int64_t target_id, double at,
  * value (-1, NULL, 0) does not filter. Each is a JSON object:
  *   ordinal, pid, how, name (exe), cmdline, parent (ordinal or null), uid,
  *   childdbg, state, exit_code, exit_signal (null when none),
- *   start_time, joined_at, ended_at (null while live)
+ *   start_time, joined_at, ended_at (null while live), triage, core (of
+ *   its latest triage, or null), reason (why it ended: targets.reason),
+ *   ended_by (uid of the client that ended it), both null while live
  */
 struct history_filter {
 	int ordinal;		/* -1: any */

@@ -64,8 +64,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * lost) has not ended. */
 	[S_TARGET_SET_STATE] =
 	    "UPDATE targets SET state = ?2, ended_at = CASE"
-	    " WHEN ?2 IN ('running', 'stopped') THEN NULL ELSE ended_at END"
-	    " WHERE id = ?1",
+	    " WHEN ?2 IN ('running', 'stopped') THEN NULL ELSE ended_at END,"
+	    " reason = CASE WHEN ?2 IN ('running', 'stopped') THEN NULL"
+	    " ELSE reason END, ended_by = CASE WHEN ?2 IN ('running', 'stopped')"
+	    " THEN NULL ELSE ended_by END WHERE id = ?1",
 	[S_TARGET_SET_EXE] =
 	    "UPDATE targets SET exe = ?2, cmdline = ?3 WHERE id = ?1",
 	[S_TARGET_SET_CHILDDBG] =
@@ -74,7 +76,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE targets SET start_time = ?2 WHERE id = ?1",
 	[S_TARGET_END] =
 	    "UPDATE targets SET state = ?2, exit_code = ?3, exit_signal = ?4,"
-	    " ended_at = ?5 WHERE id = ?1",
+	    " ended_at = ?5, reason = ?6, ended_by = ?7 WHERE id = ?1",
 	[S_EVENT_INSERT] =
 	    "INSERT INTO events (session_id, target_id, at, kind, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -551,7 +553,7 @@ int store_target_set_start_time(struct store *st, int64_t id, unsigned long long
 }
 
 int store_target_end(struct store *st, int64_t id, const char *state,
-    int exit_code, int exit_signal, double at)
+    const char *reason, int64_t by, int exit_code, int exit_signal, double at)
 {
 	sqlite3_stmt *s = st->stmt[S_TARGET_END];
 
@@ -561,7 +563,9 @@ int store_target_end(struct store *st, int64_t id, const char *state,
 	    bind_text(s, 2, state) != SQLITE_OK ||
 	    bind_int_or_null(s, 3, exit_code, 0) != SQLITE_OK ||
 	    bind_int_or_null(s, 4, exit_signal, 0) != SQLITE_OK ||
-	    sqlite3_bind_double(s, 5, at) != SQLITE_OK)
+	    sqlite3_bind_double(s, 5, at) != SQLITE_OK ||
+	    bind_text(s, 6, reason) != SQLITE_OK ||
+	    bind_int_or_null(s, 7, by, 0) != SQLITE_OK)
 		return bind_error(st, s);
 	return run(st, s);
 }

@@ -88,7 +88,8 @@ on_terminate(evutil_socket_t sig, short what, void *arg)
 		for (t = TAILQ_FIRST(&s->targets); t != NULL; t = next) {
 			next = TAILQ_NEXT(t, entry);
 			detaching++;
-			if (engine_detach(t, false, shutdown_one_done, NULL) == -1)
+			if (engine_detach(t, false, &(struct end_cause){ END_SHUTDOWN, -1 },
+			    shutdown_one_done, NULL) == -1)
 				detaching--;
 		}
 	}

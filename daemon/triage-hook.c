@@ -5,10 +5,11 @@
 #include "triage-hook.h"
 
 int
-triage_hook_dump(struct target *t, const char *reason, enum limit_action action,
-    char *err, size_t errlen)
+triage_hook_dump(struct target *t, const char *reason,
+    const struct end_cause *cause, enum limit_action action, char *err,
+    size_t errlen)
 {
-	struct triage_opts o = { .core = true, .reason = reason };
+	struct triage_opts o = { .core = true, .reason = reason, .cause = *cause };
 
 	switch (action) {
 	case LIMIT_DUMP_KILL:

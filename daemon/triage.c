@@ -79,6 +79,8 @@ struct triage_item {
 struct triage {
 	struct session *s;
 	enum triage_then then;
+	bool deliver;		/* opts->deliver, opts->cause */
+	struct end_cause cause;
 	bool core;
 	char *reason;
 	triage_done_fn done;
@@ -259,13 +261,13 @@ triage_record(struct triage *tr)
 			    json_string(target_state_name(target_live_state(t))));
 			continue;
 		case TRIAGE_THEN_KILL:
-			rc = engine_kill(t, false, action_done, it);
+			rc = engine_kill(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		case TRIAGE_THEN_DETACH:
-			rc = engine_detach(t, false, action_done, it);
+			rc = engine_detach(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		case TRIAGE_THEN_ABANDON:
-			rc = engine_abandon(t, false, action_done, it);
+			rc = engine_abandon(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		}
 		if (rc == -1) {
@@ -434,6 +436,8 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	tr->s = t->session;
 	tr->then = opts->then;
+	tr->deliver = opts->deliver;
+	tr->cause = opts->cause;
 	tr->core = opts->core;
 	tr->done = done;
 	tr->arg = arg;

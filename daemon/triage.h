@@ -29,6 +29,9 @@ struct triage_opts {
 	enum triage_then then;
 	const char *reason;	/* recorded with the events: "command",
 				 * "timeout", "break_timeout", ... (copied) */
+	bool deliver;		/* then kill, detach, abandon as /n (an
+				 * outstanding signal is delivered), else /h */
+	struct end_cause cause;	/* why then ends each target, and who asked */
 };
 
 /*
