@@ -549,9 +549,10 @@ parse_user(struct parse *p, const char *key, const char *value, uid_t *uid,
 
 static int
 parse_limit(struct parse *p, const char *key, const char *value, double *secs,
-    enum limit_action *action, bool on_break)
+    enum limit_action *action, bool *handled, bool on_break)
 {
 	char dur[64], act[32], extra[2];
+	size_t len;
 	int n, i;
 
 	n = sscanf(value, "%63s %31s %1s", dur, act, extra);
@@ -561,14 +562,25 @@ parse_limit(struct parse *p, const char *key, const char *value, double *secs,
 		return 0;
 	}
 	*action = *secs > 0 ? LIMIT_KILL : LIMIT_NONE;
+	*handled = false;
 	if (n == 1)
 		return 1;
+	len = strlen(act);
+	if (len > 2 && strcmp(act + len - 2, "/h") == 0) {
+		act[len - 2] = '\0';
+		if (strcmp(act, "kill") != 0 && strcmp(act, "dump+kill") != 0) {
+			perr(p, "%s: /h goes with kill and dump+kill only: %s/h", key, act);
+			return 0;
+		}
+		*handled = true;
+	}
 	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
 		if (strcmp(act, action_names[i]) == 0)
 			break;
 	if (i > LIMIT_DUMP_ABANDON) {
-		perr(p, "%s: unknown action %s (expected kill, detach, abandon, break, "
-		    "dump, dump+kill, dump+detach or dump+abandon)", key, act);
+		perr(p, "%s: unknown action %s (expected kill, kill/h, detach, abandon, "
+		    "break, dump, dump+kill, dump+kill/h, dump+detach or dump+abandon)",
+		    key, act);
 		return 0;
 	}
 	if (on_break && i == LIMIT_BREAK) {
@@ -649,10 +661,10 @@ opts_key(struct parse *p, const char *key, const char *value)
 		return parse_signals(p, key, value, SIGACT_IGNORE);
 	if (strcmp(key, "timeout") == 0)
 		return parse_limit(p, key, value, &o->limits.timeout,
-		    &o->limits.timeout_action, false);
+		    &o->limits.timeout_action, &o->limits.timeout_handled, false);
 	if (strcmp(key, "on_break_timeout") == 0)
 		return parse_limit(p, key, value, &o->limits.break_timeout,
-		    &o->limits.break_action, true);
+		    &o->limits.break_action, &o->limits.break_handled, true);
 	return -1;
 }
 

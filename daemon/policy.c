@@ -290,7 +290,7 @@ action_done(struct target *t, enum target_state state, void *arg)
  */
 static void
 limit_act(struct gov *g, struct target *t, const char *limit, double after,
-    enum limit_action action)
+    enum limit_action action, bool handled)
 {
 	bool timeout = strcmp(limit, "timeout") == 0;
 	const char *reason = timeout ? "timeout" : "break_timeout";
@@ -299,8 +299,8 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	int rc = 0;
 
 	snprintf(detail, sizeof detail,
-	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s\",\"by\":\"%s\"}",
-	    limit, after, limit_action_name(action), g->origin);
+	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s%s\",\"by\":\"%s\"}",
+	    limit, after, limit_action_name(action), handled ? "/h" : "", g->origin);
 	log_info("|%d of session %s (pid %d): %s of %gs is over: %s", t->ordinal,
 	    t->session->name, (int)t->pid, limit, after, limit_action_name(action));
 	target_event(t, "timeout", detail);
@@ -308,7 +308,7 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	case LIMIT_NONE:
 		break;
 	case LIMIT_KILL:
-		rc = engine_kill(t, false, &cause, action_done, NULL);
+		rc = engine_kill(t, !handled, &cause, action_done, NULL);
 		break;
 	case LIMIT_DETACH:
 		rc = engine_detach(t, false, &cause, action_done, NULL);
@@ -323,7 +323,7 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	case LIMIT_DUMP_KILL:
 	case LIMIT_DUMP_DETACH:
 	case LIMIT_DUMP_ABANDON:
-		if (triage_hook_dump(t, reason, &cause, action, detail,
+		if (triage_hook_dump(t, reason, &cause, action, handled, detail,
 		    sizeof detail) == -1)
 			log_warn("|%d of session %s: dump: %s", t->ordinal,
 			    t->session->name, detail);
@@ -346,7 +346,8 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 		gov_free(g);
 		return;
 	}
-	limit_act(g, t, "timeout", g->limits.timeout, g->limits.timeout_action);
+	limit_act(g, t, "timeout", g->limits.timeout, g->limits.timeout_action,
+	    g->limits.timeout_handled);
 }
 
 static void
@@ -365,7 +366,7 @@ on_break_timeout(evutil_socket_t fd, short what, void *arg)
 	if (!target_held(t))
 		return;
 	limit_act(g, t, "on_break_timeout", g->limits.break_timeout,
-	    g->limits.break_action);
+	    g->limits.break_action, g->limits.break_handled);
 }
 
 static void

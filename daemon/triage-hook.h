@@ -6,6 +6,7 @@
 #ifndef TETHER_TRIAGE_HOOK_H
 #define TETHER_TRIAGE_HOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -13,9 +14,10 @@
 
 
 /* reason: "timeout" or "break_timeout"; cause: how the targets the action
- * ends are recorded; action: one of the LIMIT_DUMP*. */
+ * ends are recorded; action: one of the LIMIT_DUMP*; handled: dump+kill/h
+ * (an outstanding signal is suppressed, not delivered first). */
 int triage_hook_dump(struct target *t, const char *reason,
-    const struct end_cause *cause, enum limit_action action, char *err,
-    size_t errlen);
+    const struct end_cause *cause, enum limit_action action, bool handled,
+    char *err, size_t errlen);
 
 #endif

@@ -142,7 +142,7 @@ static void test_full(void **state)
 	    "notify = USR1\n"
 	    "ignore = ALRM\n"
 	    "allstop = yes\n"
-	    "timeout = 30m dump+kill\n"
+	    "timeout = 30m dump+kill/h\n"
 	    "on_break_timeout = 5m abandon\n"
 	    "\n"
 	    "[target \"srv\"]\n"
@@ -186,8 +186,10 @@ static void test_full(void **state)
 	assert_false(p->opts.sig_set[SIGBUS]);
 	assert_true(p->opts.limits.timeout == 1800);
 	assert_int_equal(p->opts.limits.timeout_action, LIMIT_DUMP_KILL);
+	assert_true(p->opts.limits.timeout_handled);
 	assert_true(p->opts.limits.break_timeout == 300);
 	assert_int_equal(p->opts.limits.break_action, LIMIT_ABANDON);
+	assert_false(p->opts.limits.break_handled);
 	assert_int_equal(cfg->ntargets, 1);
 	t = TAILQ_FIRST(&cfg->targets);
 	assert_string_equal(t->name, "srv");
