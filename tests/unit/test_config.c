@@ -245,8 +245,11 @@ static void test_errors(void **state)
 	    "t.conf:3: on_break_timeout: the target is held already: break is no "
 	    "action here");
 	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 1m explode\n",
-	    "t.conf:3: timeout: unknown action explode (expected kill, detach, "
-	    "abandon, break, dump, dump+kill, dump+detach or dump+abandon)");
+	    "t.conf:3: timeout: unknown action explode (expected kill, kill/h, "
+	    "detach, abandon, break, dump, dump+kill, dump+kill/h, dump+detach or "
+	    "dump+abandon)");
+	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 1m abandon/h\n",
+	    "t.conf:3: timeout: /h goes with kill and dump+kill only: abandon/h");
 	load_bad("[policy \"p\"]\ncomm = x\n   more\n",
 	    "t.conf:3: indented line: only command and environment go on over "
 	    "several lines");
