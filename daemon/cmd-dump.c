@@ -155,7 +155,7 @@ triage_cmd_done(const struct triage_report *r, void *arg)
 static enum cmd_result
 cmd_dump_exec(struct cmd_ctx *ctx)
 {
-	struct triage_opts opts = { .reason = "command" };
+	struct triage_opts opts = { .reason = "command", .owner = ctx->peer_uid };
 	char err[512];
 	int i, then;
 	static const enum end_reason reasons[] = {

@@ -172,6 +172,14 @@ static int parse_command(struct parser *ps, struct command *cmd)
 	if (*ps->p == '|' && parse_prefix(ps, cmd) < 0)
 		return -1;
 	while ((r = next_word(ps)) > 0) {
+		/* The status and select commands are named "|" and "|s" by the
+		 * identifier alone: a quoted '|' would reach them with none. */
+		if (cmd->name == NULL && ps->word[0] == '|') {
+			snprintf(errbuf, sizeof errbuf, "'%.*s': a quoted process "
+			    "identifier is no command", QUOTED_MAX, ps->word);
+			*ps->err = errbuf;
+			return -1;
+		}
 		if (add_word(cmd, ps->word) < 0)
 			return fail(ps, "out of memory");
 	}

@@ -103,9 +103,21 @@ enum autoattach_mode { AUTOATTACH_AUTO, AUTOATTACH_CONNECTOR, AUTOATTACH_SCAN,
 /* log_level */
 enum { LOGLEVEL_WARNING, LOGLEVEL_INFO, LOGLEVEL_DEBUG };
 
+/* A space: bytes, or a percentage of the file system's size. */
+struct space {
+	int64_t bytes;		/* 0 and percent 0: no limit */
+	int percent;
+};
+
 /* The triage workers and files (the triage_* keys of [daemon]). */
 struct triage_conf {
 	int workers;		/* threads that walk stacks and write cores */
+	char *dir;		/* NULL: triage/ beside the database */
+	bool zstd;		/* compress the cores */
+	int64_t max_process;	/* memory to dump above which: stacks only (0: any) */
+	struct space max_use;	/* all triage files together */
+	struct space keep_free;	/* left free on the file system */
+	int64_t max_per_uid;	/* the triage files of one uid (0: no limit) */
 };
 
 struct daemon_conf {

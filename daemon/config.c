@@ -241,6 +241,7 @@ struct parse {
 	const char *text;		/* the rest of the string */
 	int line;
 	bool continuation;		/* the current line continues a value */
+	bool key_given;			/* since the last header: a value to continue */
 	bool too_long;
 	char *err;
 	size_t errlen;
@@ -424,26 +425,31 @@ parse_header(struct parse *p, const char *line)
 	p->sec = SEC_TARGET;
 }
 
-/* Looks at each line before inih does: counts, checks headers. */
+/*
+ * Looks at each line before inih does: counts, checks headers. The line is
+ * classified as inih will: once a key was given in the section, an indented
+ * line that is not blank or a comment continues its value, whatever it
+ * holds ('=', '[' included); otherwise a line starting with '[' (after any
+ * white space) is a header.
+ */
 static void
 reader_saw(struct parse *p, const char *line)
 {
 	const char *s = line;
+	bool indented;
 
 	p->line++;
 	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
-	p->continuation = false;
-	if (*s == ' ' || *s == '\t') {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		/* inih: an indented line that is not a comment, a header or a
-		 * key continues the previous value. */
-		p->continuation = *s != '\0' && *s != '\n' && *s != '\r' &&
-		    *s != ';' && *s != '#' && *s != '[' && strpbrk(s, "=:") == NULL;
-	}
-	if (*s == '[')
+	indented = isspace((unsigned char)*s);
+	while (isspace((unsigned char)*s))
+		s++;
+	p->continuation = indented && p->key_given && *s != '\0' && *s != ';' &&
+	    *s != '#';
+	if (!p->continuation && *s == '[') {
+		p->key_given = false;
 		parse_header(p, s);
+	}
 }
 
 static char *
@@ -720,6 +726,21 @@ policy_key(struct parse *p, const char *key, const char *value)
 	return 0;
 }
 
+/* Every word of an environment is NAME=VALUE. */
+static bool
+env_words_ok(struct parse *p, char **words)
+{
+	char **w, *eq;
+
+	for (w = words; *w != NULL; w++) {
+		if ((eq = strchr(*w, '=')) == NULL || eq == *w) {
+			perr(p, "environment: expected NAME=VALUE: %s", *w);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int
 target_key(struct parse *p, const char *key, const char *value)
 {
@@ -746,13 +767,9 @@ target_key(struct parse *p, const char *key, const char *value)
 			t->argv = words;
 			return 1;
 		}
-		for (char **w = words; *w != NULL; w++) {
-			char *eq = strchr(*w, '=');
-			if (eq == NULL || eq == *w) {
-				perr(p, "environment: expected NAME=VALUE: %s", *w);
-				config_free_words(words);
-				return 0;
-			}
+		if (!env_words_ok(p, words)) {
+			config_free_words(words);
+			return 0;
 		}
 		config_free_words(t->env);
 		t->env = words;
@@ -793,14 +810,79 @@ target_key(struct parse *p, const char *key, const char *value)
 	return 0;
 }
 
+/* SIZE (4096, 512K, 100M, 2G), N% when percent may be given, or (when
+ * none is) "unlimited" for 0. */
+static int
+parse_space(const char *value, struct space *sp, bool percent, const char *none)
+{
+	char *end;
+	long n;
+
+	sp->bytes = 0;
+	sp->percent = 0;
+	if (none != NULL && strcmp(value, none) == 0)
+		return 0;
+	if (percent && value[0] != '\0' && value[strlen(value) - 1] == '%') {
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '%' || n < 0 || n > 100)
+			return -1;
+		sp->percent = (int)n;
+		return 0;
+	}
+	return retention_parse_size(value, &sp->bytes);
+}
+
 /* The triage_* keys of [daemon]. */
 static int
 triage_key(struct parse *p, const char *key, const char *value)
 {
 	struct triage_conf *tc = &p->cfg->daemon.triage;
+	struct space sp;
 	char *end;
 	long n;
 
+	if (strcmp(key, "triage_dir") == 0) {
+		if (value[0] != '/') {
+			perr(p, "triage_dir: expected an absolute path: %s", value);
+			return 0;
+		}
+		return set_string(&tc->dir, value);
+	}
+	if (strcmp(key, "triage_compress") == 0) {
+		if (strcmp(value, "zstd") == 0)
+			tc->zstd = true;
+		else if (strcmp(value, "none") == 0)
+			tc->zstd = false;
+		else {
+			perr(p, "triage_compress: expected zstd or none: %s", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "triage_max_process") == 0 ||
+	    strcmp(key, "triage_max_per_uid") == 0) {
+		if (parse_space(value, &sp, false, "unlimited") == -1) {
+			perr(p, "%s: expected a size (4096, 512K, 100M, 2G) or unlimited: %s",
+			    key, value);
+			return 0;
+		}
+		*(strcmp(key, "triage_max_process") == 0 ? &tc->max_process :
+		    &tc->max_per_uid) = sp.bytes;
+		return 1;
+	}
+	if (strcmp(key, "triage_max_use") == 0 || strcmp(key, "triage_keep_free") == 0) {
+		bool use = key[7] == 'm';
+
+		if (parse_space(value, &sp, true, use ? "unlimited" : NULL) == -1) {
+			perr(p, "%s: expected a size (4096, 512K, 100M, 2G) or a share of "
+			    "the file system (10%%)%s: %s", key, use ? " or unlimited" : "",
+			    value);
+			return 0;
+		}
+		*(use ? &tc->max_use : &tc->keep_free) = sp;
+		return 1;
+	}
 	if (strcmp(key, "triage_workers") == 0) {
 		errno = 0;
 		n = strtol(value, &end, 10);
@@ -912,6 +994,7 @@ handler(void *user, const char *section, const char *key, const char *value)
 	int rc;
 
 	(void)section;
+	p->key_given = true;
 	if (p->err_line != 0)
 		return 1;	/* one error is enough; inih goes on regardless */
 	if (p->continuation) {
@@ -925,6 +1008,10 @@ handler(void *user, const char *section, const char *key, const char *value)
 			size_t n = 0, m = 0;
 			if ((more = config_split_words(value, &err)) == NULL) {
 				perr(p, "%s: %s", key, err);
+				return 0;
+			}
+			if (key[0] == 'e' && !env_words_ok(p, more)) {
+				config_free_words(more);
 				return 0;
 			}
 			while (*dst != NULL && (*dst)[n] != NULL)
@@ -1035,6 +1122,11 @@ config_new(const char *path)
 	cfg->daemon.scan_interval = 1;
 	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
 	cfg->daemon.triage.workers = 2;
+	cfg->daemon.triage.zstd = true;
+	cfg->daemon.triage.max_process = (int64_t)4 << 30;
+	cfg->daemon.triage.max_use.percent = 10;
+	cfg->daemon.triage.keep_free.percent = 15;
+	cfg->daemon.triage.max_per_uid = (int64_t)1 << 30;
 	TAILQ_INIT(&cfg->policies);
 	TAILQ_INIT(&cfg->targets);
 	return cfg;
@@ -1128,6 +1220,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->daemon.socket);
 	free(cfg->daemon.database);
+	free(cfg->daemon.triage.dir);
 	free(cfg->path);
 	free(cfg);
 }

@@ -19,6 +19,7 @@ struct core_sink {
 	void *out;			/* the compressed bytes, before write */
 	size_t outcap;
 	long long cap, keep_free;
+	char cap_name[96];
 	long long written;		/* bytes in the file so far */
 	long long next_check;
 	off_t pos;			/* plain: the logical offset */
@@ -27,7 +28,8 @@ struct core_sink {
 static const char zero_block[64 * 1024];
 
 struct core_sink *
-core_sink_open(int fd, bool zstd, long long cap, long long keep_free)
+core_sink_open(int fd, bool zstd, long long cap, const char *cap_name,
+    long long keep_free)
 {
 	struct core_sink *s = calloc(1, sizeof *s);
 
@@ -35,6 +37,7 @@ core_sink_open(int fd, bool zstd, long long cap, long long keep_free)
 		return NULL;
 	s->fd = fd;
 	s->cap = cap;
+	snprintf(s->cap_name, sizeof s->cap_name, "%s", cap_name);
 	s->keep_free = keep_free;
 	if (zstd) {
 		s->outcap = ZSTD_CStreamOutSize();
@@ -68,16 +71,15 @@ account(struct core_sink *s, size_t len, char *err, size_t errlen)
 
 	s->written += (long long)len;
 	if (s->cap > 0 && s->written > s->cap) {
-		snprintf(err, errlen, "the core passed the largest size it may have "
-		    "(%lld bytes)", s->cap);
+		snprintf(err, errlen, "not kept: it would pass %s", s->cap_name);
 		return -1;
 	}
 	if (s->keep_free > 0 && s->written >= s->next_check) {
 		s->next_check = s->written + FREE_CHECK_EVERY;
 		if (fstatvfs(s->fd, &sv) == 0 &&
 		    (long long)sv.f_bavail * (long long)sv.f_frsize < s->keep_free) {
-			snprintf(err, errlen, "the file system would have less than "
-			    "%lld bytes free", s->keep_free);
+			snprintf(err, errlen, "not kept: the file system would have less "
+			    "than triage_keep_free (%lld bytes) free", s->keep_free);
 			return -1;
 		}
 	}

@@ -14,9 +14,10 @@
 
 struct core_sink;
 
-/* cap, keep_free: bytes, 0 for none. NULL when out of memory. */
+/* cap, keep_free: bytes, 0 for none; cap_name says what the cap is, in
+ * the message. NULL when out of memory. */
 struct core_sink *core_sink_open(int fd, bool zstd, long long cap,
-    long long keep_free);
+    const char *cap_name, long long keep_free);
 /* 0, or -1 with a message in err (the sink is then unusable). */
 int core_sink_write(struct core_sink *s, const void *p, size_t len,
     char *err, size_t errlen);

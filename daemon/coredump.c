@@ -630,7 +630,7 @@ coredump_write_fd(int procfd, pid_t pid, const struct coredump_thread *threads,
 	if ((ph = calloc(phnum, sizeof *ph)) == NULL ||
 	    (chunk = malloc(CHUNK)) == NULL ||
 	    (sink = core_sink_open(fd, limits->zstd, limits->max_bytes,
-	    limits->keep_free)) == NULL) {
+	    limits->cap_name, limits->keep_free)) == NULL) {
 		set_err(err, errlen, "out of memory");
 		goto out;
 	}

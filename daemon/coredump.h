@@ -57,6 +57,7 @@ struct coredump_limits {
 	long long max_process;	/* memory to dump above which no core is
 				 * written (0: no limit) */
 	long long max_bytes;	/* the file may not grow past it (0: no limit) */
+	char cap_name[96];	/* what max_bytes is, for the message */
 	long long keep_free;	/* bytes to leave free on its file system */
 	atomic_bool *cancel;	/* set: stop at the next chunk (may be NULL) */
 };

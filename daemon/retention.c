@@ -11,6 +11,7 @@
 #include "retention.h"
 #include "store.h"
 #include "store-history.h"
+#include "triage-files.h"
 
 static struct event *timer;
 static struct store *ret_store;
@@ -78,6 +79,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	}
 	if (n == -1)
 		log_warn("retention: %s", store_errmsg(ret_store));
+	else if (n > 0)
+		triage_files_sweep();	/* the files of the targets pruned */
 	schedule(n > 0 ? 0 : params.interval);
 }
 

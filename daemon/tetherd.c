@@ -24,6 +24,7 @@
 #include "paths.h"
 #include "retention.h"
 #include "store.h"
+#include "triage-files.h"
 #include "triage-worker.h"
 
 static struct event_base *base;
@@ -111,6 +112,7 @@ int
 main(int argc, char **argv)
 {
 	char socket_path[PATH_MAX] = "", db_path[PATH_MAX] = "", logdir[PATH_MAX];
+	char triagedir[PATH_MAX];
 	char err[PATH_MAX + 256], *slash;
 	struct event *ev_term, *ev_int;
 	struct store *st;
@@ -219,6 +221,17 @@ main(int argc, char **argv)
 		store_close(st);
 		return 1;
 	}
+	if (cfg->daemon.triage.dir != NULL)
+		snprintf(triagedir, sizeof triagedir, "%s", cfg->daemon.triage.dir);
+	else
+		snprintf(triagedir, sizeof triagedir, "%.*s/triage",
+		    (int)(strlen(logdir) - strlen("/logs")), logdir);
+	if (triage_files_init(st, triagedir, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		triage_files_free();
+		store_close(st);
+		return 1;
+	}
 	model_init(st);
 	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
@@ -281,6 +294,7 @@ out_store:
 	}
 	store_close(st);
 	model_free();
+	triage_files_free();
 	config_stop();
 	log_info("stopped");
 	return status;

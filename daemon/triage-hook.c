@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "log.h"
+#include "model.h"
 #include "triage.h"
 #include "triage-hook.h"
 
@@ -9,7 +10,8 @@ triage_hook_dump(struct target *t, const char *reason,
     const struct end_cause *cause, enum limit_action action, bool handled,
     char *err, size_t errlen)
 {
-	struct triage_opts o = { .core = true, .reason = reason, .cause = *cause };
+	struct triage_opts o = { .core = true, .reason = reason, .owner = t->uid,
+	    .cause = *cause };
 
 	switch (action) {
 	case LIMIT_DUMP_KILL:

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +23,8 @@
 #include "log.h"
 #include "stack.h"
 #include "triage.h"
+#include "conf.h"
+#include "triage-files.h"
 #include "triage-task.h"
 
 static const char *const then_names[] = {
@@ -48,19 +49,6 @@ triage_then_parse(const char *word)
 	return -1;
 }
 
-void
-triage_dir(char *buf, size_t len)
-{
-	char copy[PATH_MAX];
-
-	if (cmd_env.database == NULL || strchr(cmd_env.database, '/') == NULL) {
-		snprintf(buf, len, "triage");
-		return;
-	}
-	snprintf(copy, sizeof copy, "%s", cmd_env.database);
-	snprintf(buf, len, "%s/triage", dirname(copy));
-}
-
 /* ------------------------------------------------------------ dump */
 
 struct triage;
@@ -69,6 +57,9 @@ struct triage_item {
 	struct triage *tr;
 	int ordinal;
 	pid_t pid;
+	int64_t target_id;
+	char *exe;		/* for the list of triage files (may be NULL) */
+	long long core_bytes;
 	json_t *proc;		/* its element of data.processes */
 	char *text;		/* its part of the text: status line, stacks */
 	char core[PATH_MAX + 48];	/* its core file, when asked */
@@ -82,6 +73,7 @@ struct triage {
 	bool deliver;		/* opts->deliver, opts->cause */
 	struct end_cause cause;
 	bool core;
+	bool zstd;		/* the cores are compressed */
 	char *reason;
 	triage_done_fn done;
 	void *arg;
@@ -92,6 +84,9 @@ struct triage {
 	json_t *data;
 	char stem[PATH_MAX];	/* the text file without ".txt" */
 	char file[PATH_MAX + 8];
+	int text_fd;		/* the text file, created empty at the start */
+	uid_t owner;		/* whose share of the triage space it takes */
+	double started_at;
 	char *error;
 };
 
@@ -116,6 +111,14 @@ item_error(struct triage_item *it, const char *fmt, ...)
 		json_object_set_new(it->proc, "error", json_string(msg));
 }
 
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
 static void
 emit_line(void *arg, const char *line)
 {
@@ -127,9 +130,13 @@ triage_free(struct triage *tr)
 {
 	size_t i;
 
-	for (i = 0; i < tr->n; i++)
+	for (i = 0; i < tr->n; i++) {
 		free(tr->items[i].text);
+		free(tr->items[i].exe);
+	}
 	free(tr->items);
+	if (tr->text_fd != -1)
+		close(tr->text_fd);
 	json_decref(tr->data);
 	free(tr->reason);
 	free(tr->error);
@@ -215,6 +222,34 @@ action_done(struct target *t, enum target_state state, void *arg)
 		triage_finish(tr);
 }
 
+/* The text and the cores written join the bounded triage files; the
+ * oldest others go if the bounds say so. */
+static void
+keep_files(struct triage *tr, long long text_bytes)
+{
+	struct triage_file f = { .target_id = tr->items[0].target_id,
+	    .session = tr->s->name, .ordinal = tr->items[0].ordinal,
+	    .pid = tr->items[0].pid, .exe = tr->items[0].exe, .path = tr->file,
+	    .bytes = text_bytes, .uid = tr->owner, .created_at = tr->started_at };
+	size_t i;
+
+	if (tr->error == NULL)
+		triage_files_add(&f);
+	for (i = 0; i < tr->n; i++) {
+		const struct triage_item *it = &tr->items[i];
+
+		if (json_string_value(json_object_get(it->proc, "core")) == NULL)
+			continue;
+		f = (struct triage_file){ .target_id = it->target_id,
+		    .session = tr->s->name, .ordinal = it->ordinal, .pid = it->pid,
+		    .exe = it->exe, .core = true, .path = (char *)it->core,
+		    .bytes = it->core_bytes, .uid = tr->owner, .zstd = tr->zstd,
+		    .created_at = tr->started_at };
+		triage_files_add(&f);
+	}
+	triage_files_enforce(tr->owner, tr->started_at);
+}
+
 /* Every walk is over: write it down, then act. */
 static void
 triage_record(struct triage *tr)
@@ -224,12 +259,13 @@ triage_record(struct triage *tr)
 	size_t i;
 	FILE *f;
 
-	if (text == NULL || (f = fopen(tr->file, "we")) == NULL ||
-	    (fputs(text, f), fclose(f)) == EOF) {
+	if (text == NULL || (f = fdopen(tr->text_fd, "w")) == NULL ||
+	    (tr->text_fd = -1, fputs(text, f), fclose(f)) == EOF) {
 		if (asprintf(&tr->error, "%s: %s", tr->file, strerror(errno)) == -1)
 			tr->error = NULL;
 		log_warn("triage file %s: %s", tr->file, strerror(errno));
 	}
+	keep_files(tr, text != NULL ? (long long)strlen(text) : 0);
 	free(text);
 	tr->acting = true;
 	tr->pending = 1;
@@ -302,8 +338,10 @@ triaged(struct target *t, const struct triage_result *r, void *arg)
 	}
 	if (r->walk != NULL)
 		json_object_set(it->proc, "threads", json_object_get(r->walk, "threads"));
-	if (r->core_written)
+	if (r->core_written) {
 		json_object_set_new(it->proc, "core", json_string(it->core));
+		it->core_bytes = r->core_bytes;
+	}
 	else if (r->core_error != NULL) {
 		item_error(it, "core: %s", r->core_error);
 		unlink(it->core);
@@ -328,11 +366,12 @@ item_start(struct triage_item *it, struct target *u)
 	    .what = tr->core ? "stacks and core" : "stacks" };
 
 	if (tr->core) {
-		snprintf(it->core, sizeof it->core, "%s.%d.core", tr->stem, u->ordinal);
-		o.core_fd = open(it->core, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
+		snprintf(it->core, sizeof it->core, "%s.%d.core%s", tr->stem,
+		    u->ordinal, tr->zstd ? ".zst" : "");
+		o.core_fd = triage_files_create(base_name(it->core));
 		if (o.core_fd == -1)
 			item_error(it, "core: %s", strerror(errno));
+		triage_files_limits(tr->owner, &o.limits);
 	}
 	tr->pending++;
 	if (triage_task_start(u, &o, triaged, it) == -1) {
@@ -379,16 +418,12 @@ safe_name(char *out, size_t len, const char *name)
 static int
 reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], name[64], stamp[32];
+	const char *dir = triage_files_dir();
+	char name[64], stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int i, n, fd;
+	int i, n;
 
-	triage_dir(dir, sizeof dir);
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
 	safe_name(name, sizeof name, t->session->name);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
@@ -404,11 +439,8 @@ reserve_file(struct triage *tr, const struct target *t, char *err, size_t errlen
 			return -1;
 		}
 		snprintf(tr->file, sizeof tr->file, "%s.txt", tr->stem);
-		fd = open(tr->file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd != -1) {
-			close(fd);
+		if ((tr->text_fd = triage_files_create(base_name(tr->file))) != -1)
 			return 0;
-		}
 		if (errno != EEXIST)
 			break;
 	}
@@ -439,6 +471,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	tr->deliver = opts->deliver;
 	tr->cause = opts->cause;
 	tr->core = opts->core;
+	tr->zstd = config_running()->daemon.triage.zstd;
+	tr->owner = opts->owner;
+	tr->text_fd = -1;
+	tr->started_at = model_now();
+	/* Room first, when the bounds are already passed. */
+	triage_files_enforce(tr->owner, tr->started_at);
 	tr->done = done;
 	tr->arg = arg;
 	if (reserve_file(tr, t, err, errlen) == -1) {
@@ -449,11 +487,12 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	/* t first, then the gathered ones by ordinal. */
 	tr->items[n++] = (struct triage_item){ .tr = tr, .ordinal = t->ordinal,
-	    .pid = t->pid };
+	    .pid = t->pid, .target_id = t->id, .exe = t->exe != NULL ? strdup(t->exe) : NULL };
 	TAILQ_FOREACH(u, &t->session->targets, entry)
 		if (u != t && n < (size_t)t->session->live + 1 && in_tree(u, t))
 			tr->items[n++] = (struct triage_item){ .tr = tr,
-			    .ordinal = u->ordinal, .pid = u->pid };
+			    .ordinal = u->ordinal, .pid = u->pid, .target_id = u->id,
+			    .exe = u->exe != NULL ? strdup(u->exe) : NULL };
 	tr->n = n;
 	procs = json_array();
 	for (i = 0; i < n; i++) {

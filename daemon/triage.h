@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 #include "model.h"
@@ -29,6 +30,8 @@ struct triage_opts {
 	enum triage_then then;
 	const char *reason;	/* recorded with the events: "command",
 				 * "timeout", "break_timeout", ... (copied) */
+	uid_t owner;		/* whose share of the triage space the files
+				 * take (triage-files.h) */
 	bool deliver;		/* then kill, detach, abandon as /n (an
 				 * outstanding signal is delivered), else /h */
 	struct end_cause cause;	/* why then ends each target, and who asked */
@@ -60,9 +63,9 @@ typedef void (*triage_done_fn)(const struct triage_report *r, void *arg);
  * every thread, writes a core file of each when opts->core, resumes each
  * as it was (a held target stays held), records a `triage` event per
  * target (detail: reason, file, core, then, threads with their frames),
- * writes all the stacks to a text file in triage/ beside the database
- * (triage/SESSION-ORDINAL-YYYYmmdd-HHMMSS.txt, cores .ORDINAL.core beside
- * it), then performs opts->then on each target and calls done (may be NULL)
+ * writes all the stacks to a text file in the triage directory
+ * (SESSION-ORDINAL-YYYYmmdd-HHMMSS.txt, cores .ORDINAL.core beside it, or
+ * .ORDINAL.core.zst compressed), bounded as triage-files.h says, then performs opts->then on each target and calls done (may be NULL)
  * when all of that is over. done may be called before triage_dump returns.
  *
  * Meant for the policies' timeout actions too: triage_dump(t,
@@ -74,8 +77,5 @@ typedef void (*triage_done_fn)(const struct triage_report *r, void *arg);
  */
 int triage_dump(struct target *t, const struct triage_opts *opts,
     triage_done_fn done, void *arg, char *err, size_t errlen);
-
-/* The directory triage files go to (DATABASE_DIR/triage). */
-void triage_dir(char *buf, size_t len);
 
 #endif

@@ -13,6 +13,9 @@ cat >"$CONF" <<CONF
 [daemon]
 autoattach = off
 triage_workers = 1
+# Plain cores, as large as the process: the longest write there is.
+triage_compress = none
+triage_max_per_uid = unlimited
 CONF
 start_daemon_with "$CONF"
 

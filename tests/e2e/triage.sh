@@ -52,7 +52,7 @@ assert_eq "hang_here $HANG_LINE" "$(jget "$JSON" '[("%s %d" % (f["function"], f[
 FILE1=$(jget "$JSON" 'd["file"]')
 CORE1=$(jget "$JSON" 'd["processes"][0]["core"]')
 assert_match "^$DIR/triage/default-1-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.txt$" "$FILE1" "triage file of the child"
-assert_eq "${FILE1%.txt}.1.core" "$CORE1" "core file of the child"
+assert_eq "${FILE1%.txt}.1.core.zst" "$CORE1" "core file of the child (zstd, the default)"
 assert_true "the child's triage file exists" test -s "$FILE1"
 assert_match "stacker!hang_here\+0x[0-9a-f]+ \[[^]]*stacker\.c @ $HANG_LINE\]" "$(<"$FILE1")" "the child's hang in its triage file"
 
@@ -76,8 +76,9 @@ ctl '|1 history'
 assert_match "triage: $FILE1  core: $CORE1" "$OUT" "history shows where the triage files are"
 
 step "the core of the killed child opens in gdb"
+zstd -q -d -o "$DIR/child.core" "$CORE1" || fail "zstd -d $CORE1"
 GDB_OUT=$(env -u DEBUGINFOD_URLS gdb -nx -batch -ex 'set debuginfod enabled off' \
-	-ex 'thread apply all bt' "$STACKER_EXE" "$CORE1" 2>&1) || fail "gdb: $GDB_OUT"
+	-ex 'thread apply all bt' "$STACKER_EXE" "$DIR/child.core" 2>&1) || fail "gdb: $GDB_OUT"
 assert_match "in hang_here \(\) at [^ ]*stacker\.c:$HANG_LINE" "$GDB_OUT" "gdb: hang_here in the child's core"
 
 step "bad uses of dump"

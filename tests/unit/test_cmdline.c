@@ -187,8 +187,13 @@ static void test_quotes(void **state)
 	check_one("x a\\ b\\;c \\'", PROCID_NONE, 0, "x", "a b;c", "'");
 	/* quotes glue to the text around them; '' is an empty word */
 	check_one("x ab'c d'\"e\"f ''", PROCID_NONE, 0, "x", "abc def", "");
-	/* a quoted identifier is a word, not an identifier */
-	check_one("'|1' a", PROCID_NONE, 0, "|1", "a", NULL);
+	/* a quoted identifier is a word, not an identifier, and no command:
+	 * not even "|" or "|s", the names of the status and select commands */
+	check_error("'|1' a", "'|1': a quoted process identifier is no command");
+	check_error("\\|", "'|': a quoted process identifier is no command");
+	check_error("\"|s\"", "'|s': a quoted process identifier is no command");
+	check_error("|2 '|'", "'|': a quoted process identifier is no command");
+	check_one(".create '|' '|s'", PROCID_NONE, 0, ".create", "|", "|s");
 	/* the prefix form takes quoted arguments */
 	check_one("|2 .create 'a b'", PROCID_ORDINAL, 2, ".create", "a b", NULL);
 }

@@ -210,6 +210,48 @@ static void test_full(void **state)
 	config_free(cfg);
 }
 
+static void check_words(char **got, const char *const *want)
+{
+	int i;
+
+	assert_non_null(got);
+	for (i = 0; want[i] != NULL; i++) {
+		assert_non_null(got[i]);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_null(got[i]);
+}
+
+/* An indented line goes on with the value above, as inih reads it: even
+ * when it holds '=' or starts with '['. */
+static void test_continuation(void **state)
+{
+	static const char *const argv[] = { "/bin/srv", "--port=80", "[x]", NULL };
+	static const char *const env[] = { "A=1", "B=2", "C=x y", NULL };
+	struct config *cfg;
+	struct launch_spec *t;
+
+	(void)state;
+	cfg = load_ok(
+	    "[target \"t\"]\n"
+	    "command = /bin/srv\n"
+	    "  --port=80\n"
+	    "\t[x]\n"
+	    "  ; a comment, not a word\n"
+	    "environment = A=1\n"
+	    "  B=2 'C=x y'\n"
+	    "[target \"u\"]\n"
+	    "  command = /bin/u\n");
+	t = TAILQ_FIRST(&cfg->targets);
+	check_words(t->argv, argv);
+	check_words(t->env, env);
+	/* right after a header nothing is continued: the key is a key */
+	t = TAILQ_NEXT(t, entry);
+	assert_string_equal(t->name, "u");
+	assert_string_equal(t->argv[0], "/bin/u");
+	config_free(cfg);
+}
+
 static void test_errors(void **state)
 {
 	char long_line[400];
@@ -257,6 +299,11 @@ static void test_errors(void **state)
 	load_bad("[target \"t\"]\ncommand = 'a\n", "t.conf:2: command: unterminated ' quote");
 	load_bad("[target \"t\"]\ncommand = a\nenvironment = NOEQUALS\n",
 	    "t.conf:3: environment: expected NAME=VALUE: NOEQUALS");
+	/* on a line of its own too (found by fuzzing) */
+	load_bad("[target \"t\"]\ncommand = a\nenvironment = A=1\n  NOEQUALS\n",
+	    "t.conf:4: environment: expected NAME=VALUE: NOEQUALS");
+	load_bad("[target \"t\"]\ncommand = a\nenvironment = A=1\n  B=2 =x\n",
+	    "t.conf:4: environment: expected NAME=VALUE: =x");
 	load_bad("[target \"t\"]\ncommand = a\ncwd = relative\n",
 	    "t.conf:3: cwd: expected an absolute path: relative");
 	load_bad("[policy \"a\"]\ncomm = x\nsession = s\nbreak = SEGV\n"
@@ -270,6 +317,52 @@ static void test_errors(void **state)
 	load_bad(long_line, "t.conf:2: line too long (at most 197 characters)");
 }
 
+static void test_triage_keys(void **state)
+{
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_ok("");
+	assert_int_equal(cfg->daemon.triage.workers, 2);
+	assert_true(cfg->daemon.triage.zstd);
+	assert_null(cfg->daemon.triage.dir);
+	assert_int_equal(cfg->daemon.triage.max_process, (int64_t)4 << 30);
+	assert_int_equal(cfg->daemon.triage.max_use.percent, 10);
+	assert_int_equal(cfg->daemon.triage.keep_free.percent, 15);
+	assert_int_equal(cfg->daemon.triage.max_per_uid, (int64_t)1 << 30);
+	config_free(cfg);
+	cfg = load_ok("[daemon]\ntriage_workers = 3\ntriage_dir = /var/t\n"
+	    "triage_compress = none\ntriage_max_process = unlimited\n"
+	    "triage_max_use = 1M\ntriage_keep_free = 20%\n"
+	    "triage_max_per_uid = 64K\n");
+	assert_int_equal(cfg->daemon.triage.workers, 3);
+	assert_string_equal(cfg->daemon.triage.dir, "/var/t");
+	assert_false(cfg->daemon.triage.zstd);
+	assert_int_equal(cfg->daemon.triage.max_process, 0);
+	assert_int_equal(cfg->daemon.triage.max_use.bytes, 1 << 20);
+	assert_int_equal(cfg->daemon.triage.max_use.percent, 0);
+	assert_int_equal(cfg->daemon.triage.keep_free.percent, 20);
+	assert_int_equal(cfg->daemon.triage.max_per_uid, 64 << 10);
+	config_free(cfg);
+	load_bad("[daemon]\ntriage_workers = 0\n",
+	    "t.conf:2: triage_workers: expected a number from 1 to 64: 0");
+	load_bad("[daemon]\ntriage_dir = rel\n",
+	    "t.conf:2: triage_dir: expected an absolute path: rel");
+	load_bad("[daemon]\ntriage_compress = gzip\n",
+	    "t.conf:2: triage_compress: expected zstd or none: gzip");
+	load_bad("[daemon]\ntriage_max_per_uid = 10%\n",
+	    "t.conf:2: triage_max_per_uid: expected a size (4096, 512K, 100M, 2G) "
+	    "or unlimited: 10%");
+	load_bad("[daemon]\ntriage_keep_free = 101%\n",
+	    "t.conf:2: triage_keep_free: expected a size (4096, 512K, 100M, 2G) or a "
+	    "share of the file system (10%): 101%");
+	load_bad("[daemon]\ntriage_max_use = lots\n",
+	    "t.conf:2: triage_max_use: expected a size (4096, 512K, 100M, 2G) or a "
+	    "share of the file system (10%) or unlimited: lots");
+	load_bad("[daemon]\ntriage_colour = red\n",
+	    "t.conf:2: unknown key 'triage_colour' in [daemon]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,7 +370,9 @@ int main(void)
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_signals_and_words),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_triage_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,7 +151,7 @@ static void check_migrated(const char *path)
 	    " AND name IN ('targets_ended', 'targets_parent', 'events_session_only')"), 3);
 	assert_string_equal(raw_text(path, "SELECT group_concat(name, ' ') FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('targets_state', 'targets_live')"), "targets_live");
-	/* version 5: why each ended, from its state, exit status and the
+	/* version 6: why each ended, from its state, exit status and the
 	 * limit whose action ended it (a dump did not end the target) */
 	assert_string_equal(raw_text(path, "SELECT group_concat(ifnull(reason, '-') || ':'"
 	    " || ifnull(ended_by, '-'), ' ') FROM (SELECT * FROM targets ORDER BY id)"),

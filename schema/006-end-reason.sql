@@ -1,4 +1,4 @@
--- tether database schema, step 5: why a target ended, in one word a farm
+-- tether database schema, step 6: why a target ended, in one word a farm
 -- can group by, and who ended it when a client did.
 
 -- NULL while the target is live. exit: it exited by itself; crash: a

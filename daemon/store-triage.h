@@ -1,0 +1,39 @@
+/*
+ * The triage_files table (schema step 5): the stack texts and cores the
+ * daemon keeps, and the paths retention leaves in triage_removed when it
+ * deletes their targets.
+ */
+#ifndef TETHER_STORE_TRIAGE_H
+#define TETHER_STORE_TRIAGE_H
+
+#include <stdint.h>
+
+struct store;
+
+struct triage_file_row {
+	int64_t id;
+	int64_t target_id;
+	const char *kind;		/* "text" or "core" */
+	const char *path;
+	long long bytes;
+	unsigned uid;			/* whose share of the space it takes */
+	const char *compression;	/* "zstd" or NULL */
+	double created_at;
+	/* Read with the row (store_triage_load), of its target: */
+	const char *session;
+	int ordinal;
+	int pid;
+	const char *exe;
+};
+
+/* Returns the new row's id (> 0), or -1. */
+int64_t store_triage_add(struct store *st, const struct triage_file_row *row);
+int store_triage_remove(struct store *st, int64_t id);
+/* Calls cb for every row, oldest first. 0 or -1. */
+int store_triage_load(struct store *st,
+    void (*cb)(void *arg, const struct triage_file_row *row), void *arg);
+/* Calls cb with each path retention left, and forgets them. 0 or -1. */
+int store_triage_take_removed(struct store *st,
+    void (*cb)(void *arg, const char *path), void *arg);
+
+#endif
