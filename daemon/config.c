@@ -69,6 +69,25 @@ limit_action_name(enum limit_action a)
 }
 
 int
+limit_action_parse(const char *word, bool *handled)
+{
+	size_t len = strcspn(word, "/");
+	int i;
+
+	*handled = word[len] != '\0';
+	if (*handled && strcmp(word + len, "/h") != 0)
+		return -1;
+	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
+		if (strlen(action_names[i]) == len && strncmp(word, action_names[i], len) == 0)
+			break;
+	if (i > LIMIT_DUMP_ABANDON)
+		return -1;
+	if (*handled && i != LIMIT_KILL && i != LIMIT_DUMP_KILL)
+		return -2;
+	return i;
+}
+
+int
 config_parse_duration(const char *s, double *secs)
 {
 	static const struct { const char *unit; double mul; } units[] = {
@@ -558,7 +577,6 @@ parse_limit(struct parse *p, const char *key, const char *value, double *secs,
     enum limit_action *action, bool *handled, bool on_break)
 {
 	char dur[64], act[32], extra[2];
-	size_t len;
 	int n, i;
 
 	n = sscanf(value, "%63s %31s %1s", dur, act, extra);
@@ -571,19 +589,11 @@ parse_limit(struct parse *p, const char *key, const char *value, double *secs,
 	*handled = false;
 	if (n == 1)
 		return 1;
-	len = strlen(act);
-	if (len > 2 && strcmp(act + len - 2, "/h") == 0) {
-		act[len - 2] = '\0';
-		if (strcmp(act, "kill") != 0 && strcmp(act, "dump+kill") != 0) {
-			perr(p, "%s: /h goes with kill and dump+kill only: %s/h", key, act);
-			return 0;
-		}
-		*handled = true;
+	if ((i = limit_action_parse(act, handled)) == -2) {
+		perr(p, "%s: /h goes with kill and dump+kill only: %s", key, act);
+		return 0;
 	}
-	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
-		if (strcmp(act, action_names[i]) == 0)
-			break;
-	if (i > LIMIT_DUMP_ABANDON) {
+	if (i == -1) {
 		perr(p, "%s: unknown action %s (expected kill, kill/h, detach, abandon, "
 		    "break, dump, dump+kill, dump+kill/h, dump+detach or dump+abandon)",
 		    key, act);
@@ -1320,7 +1330,6 @@ config_start(struct event_base *base, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch SIGHUP");
 		return -1;
 	}
-	policy_init(base);
 	launch_init(base);
 	return apply(running, err, errlen);
 }

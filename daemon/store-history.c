@@ -231,6 +231,49 @@ static json_t *real_or_null(sqlite3_stmt *s, int col)
 	return json_real(sqlite3_column_double(s, col));
 }
 
+int store_target_limits(struct store *st, int64_t target_id, char **limits,
+    double *joined_at, double *broke_at)
+{
+	sqlite3_stmt *s = prepare(st,
+	    "WITH RECURSIVE chain (id, depth) AS (SELECT ?1, 0 UNION ALL"
+	    " SELECT t.parent_id, c.depth + 1 FROM targets t JOIN chain c ON t.id = c.id"
+	    " WHERE t.parent_id IS NOT NULL AND c.depth < 1000)"
+	    " SELECT (SELECT e.detail FROM chain c JOIN events e ON e.target_id = c.id"
+	    "   WHERE e.kind IN ('policy', 'launch')"
+	    "   AND json_extract(e.detail, '$.limits') IS NOT NULL"
+	    "   ORDER BY c.depth, e.id DESC LIMIT 1),"
+	    " (SELECT joined_at FROM targets WHERE id = ?1),"
+	    " (SELECT max(b.at) FROM events b WHERE b.target_id = ?1"
+	    "   AND b.kind = 'signal' AND json_extract(b.detail, '$.action') = 'break'"
+	    "   AND NOT EXISTS (SELECT 1 FROM events c WHERE c.target_id = ?1"
+	    "   AND c.kind = 'continue' AND c.id > b.id))");
+	int rc;
+
+	*limits = NULL;
+	*joined_at = *broke_at = 0;
+	if (s == NULL)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, target_id) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL &&
+		    (*limits = strdup((const char *)sqlite3_column_text(s, 0))) == NULL)
+			rc = SQLITE_NOMEM;
+		*joined_at = sqlite3_column_double(s, 1);
+		*broke_at = sqlite3_column_double(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		free(*limits);
+		*limits = NULL;
+		return rc == SQLITE_NOMEM ? (store_set_errmsg(st, "out of memory"), -1) :
+		    db_error(st);
+	}
+	return 0;
+}
+
 static json_t *text_or_null(sqlite3_stmt *s, int col)
 {
 	const char *t = (const char *)sqlite3_column_text(s, col);

@@ -58,6 +58,16 @@ int store_event_for_target(struct store *st, int64_t target_id, double at,
     const char *kind, const char *detail);
 
 /*
+ * What a re-adopted target's limits count from (policy.c): in *limits
+ * (malloc'd, NULL when none) the detail of the nearest policy or launch
+ * event that gave limits, of the target or of the targets it was forked
+ * from; in *joined_at when it joined; in *broke_at when it last broke (a
+ * break signal event with no continue after it), or 0. 0 or -1.
+ */
+int store_target_limits(struct store *st, int64_t target_id, char **limits,
+    double *joined_at, double *broke_at);
+
+/*
  * The targets of a session, live or not, ordered by ordinal: the last limit
  * of those that match (limit <= 0: all). A filter field left at its "any"
  * value (-1, NULL, 0) does not filter. Each is a JSON object:

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "model.h"
 #include "paths.h"
+#include "policy.h"
 #include "retention.h"
 #include "store.h"
 #include "triage-files.h"
@@ -248,7 +249,9 @@ main(int argc, char **argv)
 		goto out_engine;
 	}
 	/* What a previous run left live: the same processes are traced again,
-	 * the others marked lost. Committed before anyone can ask. */
+	 * the others marked lost. Committed before anyone can ask. The
+	 * policies' limits are watched first: a re-adopted target keeps its. */
+	policy_init(base);
 	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
 		log_warn("database: %s", store_errmsg(st));
 		goto out_control;
