@@ -1,9 +1,11 @@
 /* .create CMD [ARGS...]: start a program under the daemon. */
 #include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "engine.h"
+#include "target-log.h"
 
 static enum cmd_result
 cmd_create_exec(struct cmd_ctx *ctx)
@@ -12,7 +14,7 @@ cmd_create_exec(struct cmd_ctx *ctx)
 		.argv = ctx->cmd->argv, .cwd = ctx->cwd,
 		.uid = ctx->peer_uid, .gid = ctx->peer_gid,
 	};
-	char logpath[PATH_MAX], err[PATH_MAX + 128];
+	char err[PATH_MAX + 128];
 	struct session *s;
 	struct target *t;
 
@@ -20,11 +22,12 @@ cmd_create_exec(struct cmd_ctx *ctx)
 		return cmd_error(ctx, CMD_FAILED, "cannot create session %s",
 		    ctx->session_name);
 	/* The log is named after the ordinal the target is about to get. */
-	if (snprintf(logpath, sizeof logpath, "%s/%s-%d.log", cmd_env.logdir,
-	    s->name, s->next_ordinal) >= (int)sizeof logpath)
-		return cmd_error(ctx, CMD_FAILED, "log path too long");
-	p.logpath = logpath;
-	if ((t = engine_create(s, &p, err, sizeof err)) == NULL)
+	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, s->next_ordinal,
+	    err, sizeof err)) == -1)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	t = engine_create(s, &p, err, sizeof err);
+	close(p.log_fd);
+	if (t == NULL)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	cmd_print_joined(ctx, t);
 	return CMD_DONE;

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "triage.h"
@@ -24,45 +22,15 @@ struct dump_req {
 	pid_t pid;
 };
 
-/* Runs as the client, for the file system: a client's core goes where
- * the client may write, owned by it (DESIGN §6). */
-struct fs_ids {
-	bool switched;
-	uid_t uid;
-	gid_t gid;
-};
-
-static void
-fs_as_client(const struct cmd_ctx *ctx, struct fs_ids *saved)
-{
-	saved->switched = geteuid() == 0 && ctx->peer_uid != 0;
-	if (saved->switched) {
-		saved->gid = (gid_t)setfsgid(ctx->peer_gid);
-		saved->uid = (uid_t)setfsuid(ctx->peer_uid);
-	}
-}
-
-static void
-fs_restore(const struct fs_ids *saved)
-{
-	if (saved->switched) {
-		setfsuid(saved->uid);
-		setfsgid(saved->gid);
-	}
-}
-
 static void
 dump_written(struct target *t, const struct triage_result *r, void *arg)
 {
 	struct dump_req *req = arg;
 	struct cmd_ctx *ctx = req->ctx;
-	struct fs_ids ids;
 
 	(void)t;
 	if (!r->core_written) {
-		fs_as_client(ctx, &ids);
-		unlink(req->path);
-		fs_restore(&ids);
+		cmd_unlink_as_client(ctx, req->path);
 		if (r->error != NULL && strstr(r->error, "before it could") != NULL)
 			cmd_error(ctx, CMD_FAILED, "process %d ended before it could be "
 			    "dumped", (int)req->pid);
@@ -88,7 +56,6 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	const char *file;
 	struct triage_task_opts opts = { .what = "core" };
 	struct dump_req *req;
-	struct fs_ids ids;
 	int n;
 
 	/* An option alone ("/o") is not a file name. */
@@ -104,19 +71,9 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	req->ctx = ctx;
 	req->ordinal = ctx->target->ordinal;
 	req->pid = ctx->target->pid;
-	if (file[0] == '/' || ctx->cwd == NULL)
-		n = snprintf(req->path, sizeof req->path, "%s", file);
-	else
-		n = snprintf(req->path, sizeof req->path, "%s/%s", ctx->cwd, file);
-	if (n < 0 || (size_t)n >= sizeof req->path) {
-		free(req);
-		return cmd_error(ctx, CMD_FAILED, "%s: file name too long", file);
-	}
-	fs_as_client(ctx, &ids);
-	opts.core_fd = open(req->path, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (overwrite ? O_TRUNC : O_EXCL), 0600);
+	opts.core_fd = cmd_open_as_client(ctx, file, O_WRONLY | O_CREAT |
+	    (overwrite ? O_TRUNC : O_EXCL), req->path, sizeof req->path);
 	n = errno;
-	fs_restore(&ids);
 	if (opts.core_fd == -1) {
 		free(req);
 		if (n == EEXIST)
@@ -126,9 +83,7 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	}
 	if (triage_task_start(ctx->target, &opts, dump_written, req) == -1) {
 		close(opts.core_fd);
-		fs_as_client(ctx, &ids);
-		unlink(req->path);
-		fs_restore(&ids);
+		cmd_unlink_as_client(ctx, req->path);
 		free(req);
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);

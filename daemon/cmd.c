@@ -1,14 +1,18 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
 #include "cmd.h"
 #include "control.h"
 #include "log.h"
+#include "names.h"
 
 struct cmd_env cmd_env;
 
@@ -42,6 +46,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_events_entry,
 	&cmd_history_entry,
 	&cmd_reload_entry,
+	&cmd_cores_entry,
+	&cmd_core_entry,
 };
 
 /* One request: its commands run one after another. */
@@ -440,10 +446,79 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 	q->gid = gid;
 	q->form = form;
 	q->ctx.q = q;
+	/* The name goes into file names (the logs): no path, no '..'. */
+	if ((err = tether_session_name_error(session)) != NULL) {
+		cmd_error(&q->ctx, CMD_USAGE, "bad session name '%s': %s", session, err);
+		cmdq_reply(q);
+		return;
+	}
 	if (cmdline_parse(line, &q->list, &err) == -1) {
 		cmd_error(&q->ctx, CMD_USAGE, "%s", err);
 		cmdq_reply(q);
 		return;
 	}
 	cmdq_run(q);
+}
+
+/* The client's file system ids for one call (setfsuid is per thread). */
+struct fs_ids {
+	bool switched;
+	uid_t uid;
+	gid_t gid;
+};
+
+static void
+fs_as_client(const struct cmd_ctx *ctx, struct fs_ids *saved)
+{
+	saved->switched = geteuid() == 0 && ctx->peer_uid != 0;
+	if (saved->switched) {
+		saved->gid = (gid_t)setfsgid(ctx->peer_gid);
+		saved->uid = (uid_t)setfsuid(ctx->peer_uid);
+	}
+}
+
+static void
+fs_restore(const struct fs_ids *saved)
+{
+	if (saved->switched) {
+		setfsuid(saved->uid);
+		setfsgid(saved->gid);
+	}
+}
+
+int
+cmd_open_as_client(const struct cmd_ctx *ctx, const char *file, int flags,
+    char *path, size_t pathlen)
+{
+	struct fs_ids ids;
+	int fd, saved, n;
+
+	if (file[0] == '/' || ctx->cwd == NULL)
+		n = snprintf(path, pathlen, "%s", file);
+	else
+		n = snprintf(path, pathlen, "%s/%s", ctx->cwd, file);
+	if (n < 0 || (size_t)n >= pathlen) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fs_as_client(ctx, &ids);
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);
+	saved = errno;
+	fs_restore(&ids);
+	errno = saved;
+	return fd;
+}
+
+int
+cmd_unlink_as_client(const struct cmd_ctx *ctx, const char *path)
+{
+	struct fs_ids ids;
+	int rc, saved;
+
+	fs_as_client(ctx, &ids);
+	rc = unlink(path);
+	saved = errno;
+	fs_restore(&ids);
+	errno = saved;
+	return rc;
 }

@@ -113,6 +113,17 @@ typedef void (*cmd_all_finish)(struct cmd_ctx *ctx, int count);
 enum cmd_result cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start,
     enum target_state success, cmd_all_finish finish);
 
+/*
+ * Files a command makes for its client go where the client may write, owned
+ * by it (DESIGN §6): opened (mode 0600, never through a final symbolic
+ * link) and removed with the client's file system ids. file is relative to
+ * the client's directory; path gets the whole name. -1 (errno) as open(2)
+ * and unlink(2).
+ */
+int cmd_open_as_client(const struct cmd_ctx *ctx, const char *file, int flags,
+    char *path, size_t pathlen);
+int cmd_unlink_as_client(const struct cmd_ctx *ctx, const char *path);
+
 /* The status line and data of a target that has just joined. */
 void cmd_print_joined(struct cmd_ctx *ctx, const struct target *t);
 
@@ -130,6 +141,7 @@ extern const struct cmd_entry cmd_sx_entry, cmd_sxe_entry, cmd_sxd_entry,
     cmd_sxn_entry, cmd_sxi_entry;
 extern const struct cmd_entry cmd_threads_entry;
 extern const struct cmd_entry cmd_stack_entry, cmd_stacks_entry;
+extern const struct cmd_entry cmd_cores_entry, cmd_core_entry;
 extern const struct cmd_entry cmd_dotdump_entry, cmd_dump_entry;
 extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
 extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;

@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "launch.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 #include "retention.h"
 
@@ -170,8 +171,10 @@ config_parse_signal(const char *s)
 		if (name[5] != '\0') {
 			if (name[5] != (min ? '+' : '-') || !isdigit((unsigned char)name[6]))
 				return -1;
+			errno = 0;
 			n = strtol(name + 6, &end, 10);
-			if (*end != '\0')
+			/* bounded before the sum: RTMIN+4294967296 is no RTMIN */
+			if (errno != 0 || *end != '\0' || n > SIGRTMAX - SIGRTMIN)
 				return -1;
 		}
 		sig = min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
@@ -650,8 +653,10 @@ opts_key(struct parse *p, const char *key, const char *value)
 	bool b;
 
 	if (strcmp(key, "session") == 0) {
-		if (value[0] == '\0' || strpbrk(value, " \t") != NULL) {
-			perr(p, "session: bad session name: '%s'", value);
+		const char *why = tether_session_name_error(value);
+
+		if (why != NULL) {
+			perr(p, "session: bad session name '%s': %s", value, why);
 			return 0;
 		}
 		return set_string(&o->session, value);

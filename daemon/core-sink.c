@@ -175,3 +175,93 @@ core_sink_close(struct core_sink *s, long long *bytes, char *err, size_t errlen)
 	core_sink_abort(s);
 	return rc;
 }
+
+static bool
+zero_block_p(const char *p, size_t len)
+{
+	return len <= sizeof zero_block && memcmp(p, zero_block, len) == 0;
+}
+
+/* Writes out[0..len) at *pos of dst, a hole where it is zeros. */
+static int
+put_plain(int dst, const char *p, size_t len, off_t *pos, char *err, size_t errlen)
+{
+	while (len > 0) {
+		size_t n = len < sizeof zero_block ? len : sizeof zero_block;
+		ssize_t w;
+
+		if (!zero_block_p(p, n)) {
+			if ((w = pwrite(dst, p, n, *pos)) < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				snprintf(err, errlen, "write: %s", strerror(errno));
+				return -1;
+			}
+			n = (size_t)w;
+		}
+		p += n;
+		len -= n;
+		*pos += (off_t)n;
+	}
+	return 0;
+}
+
+int
+core_extract(int src, bool zstd, int dst, long long *bytes, char *err,
+    size_t errlen)
+{
+	size_t incap = zstd ? ZSTD_DStreamInSize() : sizeof zero_block * 4;
+	size_t outcap = ZSTD_DStreamOutSize();
+	char *in = malloc(incap), *out = malloc(outcap);
+	ZSTD_DCtx *dctx = zstd ? ZSTD_createDCtx() : NULL;
+	size_t left = 0;
+	off_t pos = 0;
+	ssize_t r;
+	int rc = -1;
+
+	if (in == NULL || out == NULL || (zstd && dctx == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while ((r = read(src, in, incap)) != 0) {
+		ZSTD_inBuffer ib = { in, (size_t)(r > 0 ? r : 0), 0 };
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "read: %s", strerror(errno));
+			goto out;
+		}
+		if (!zstd) {
+			if (put_plain(dst, in, (size_t)r, &pos, err, errlen) == -1)
+				goto out;
+			continue;
+		}
+		while (ib.pos < ib.size) {
+			ZSTD_outBuffer ob = { out, outcap, 0 };
+
+			left = ZSTD_decompressStream(dctx, &ob, &ib);
+			if (ZSTD_isError(left)) {
+				snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(left));
+				goto out;
+			}
+			if (put_plain(dst, out, ob.pos, &pos, err, errlen) == -1)
+				goto out;
+		}
+	}
+	if (zstd && left != 0) {
+		snprintf(err, errlen, "zstd: the file ends inside a frame");
+		goto out;
+	}
+	if (ftruncate(dst, pos) == -1) {
+		snprintf(err, errlen, "write: %s", strerror(errno));
+		goto out;
+	}
+	*bytes = (long long)pos;
+	rc = 0;
+out:
+	ZSTD_freeDCtx(dctx);
+	free(in);
+	free(out);
+	return rc;
+}

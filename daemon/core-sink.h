@@ -29,4 +29,10 @@ int core_sink_close(struct core_sink *s, long long *bytes, char *err,
 /* Frees s after an error; what was written stays for the caller to remove. */
 void core_sink_abort(struct core_sink *s);
 
+/* The plain ELF file back from a core as written (zstd: a zstd frame) at
+ * src, to dst (a new file; runs of zeros become holes). *bytes: its size.
+ * 0, or -1 with a message in err. */
+int core_extract(int src, bool zstd, int dst, long long *bytes, char *err,
+    size_t errlen);
+
 #endif

@@ -288,7 +288,7 @@ struct target *
 engine_create(struct session *s, const struct create_params *p, char *err,
     size_t errlen)
 {
-	struct create_child c = { .p = p, .log = -1, .null = -1 };
+	struct create_child c = { .p = p, .log = p->log_fd, .null = -1 };
 	struct target_params tp = { .how = HOW_CREATE, .uid = p->uid };
 	struct target *t = NULL;
 	char path[PATH_MAX];
@@ -301,12 +301,10 @@ engine_create(struct session *s, const struct create_params *p, char *err,
 	}
 	c.path = path;
 	c.change_user = p->uid != getuid();
-	if ((c.log = open(p->logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) == -1 ||
-	    (c.change_user && fchown(c.log, p->uid, p->gid) == -1) ||
-	    (c.null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+	if ((c.null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
 	    (c.change_user && create_groups(&c) == -1) ||
 	    pipe2(gate, O_CLOEXEC) == -1) {
-		error_msg(err, errlen, "cannot prepare %s: %s", p->logpath, strerror(errno));
+		error_msg(err, errlen, "cannot prepare the new process: %s", strerror(errno));
 		goto out;
 	}
 	c.gate = gate[0];
@@ -345,8 +343,6 @@ out:
 		close(gate[0]);
 	if (gate[1] != -1)
 		close(gate[1]);
-	if (c.log != -1)
-		close(c.log);
 	if (c.null != -1)
 		close(c.null);
 	free(c.groups);

@@ -30,7 +30,7 @@ struct create_params {
 	const char *cwd;	/* where the client stands; NULL: tetherd's own */
 	uid_t uid;		/* run as this user (the client) */
 	gid_t gid;
-	const char *logpath;	/* where its stdout and stderr go */
+	int log_fd;		/* its stdout and stderr (target-log.h) */
 };
 /* Starts a program traced from its first instruction. */
 struct target *engine_create(struct session *s, const struct create_params *p,

@@ -15,6 +15,7 @@
 #include "launch.h"
 #include "log.h"
 #include "policy.h"
+#include "target-log.h"
 
 extern char **environ;
 
@@ -74,7 +75,7 @@ launch_start(struct launch_rec *r)
 		.uid = spec->has_user ? spec->uid : getuid(),
 		.gid = spec->has_user ? spec->gid : getgid(),
 	};
-	char logpath[PATH_MAX], err[PATH_MAX + 128], **env, **saved;
+	char err[PATH_MAX + 128], **env, **saved;
 	struct session *s;
 	struct target *t;
 
@@ -83,17 +84,17 @@ launch_start(struct launch_rec *r)
 		    spec->opts.session);
 		return;
 	}
-	/* named like the logs of .create: after the ordinal it will get */
-	if (snprintf(logpath, sizeof logpath, "%s/%s-%d.log", cmd_env.logdir,
-	    s->name, s->next_ordinal) >= (int)sizeof logpath) {
-		log_warn("target %s: log path too long", r->name);
-		return;
-	}
-	p.logpath = logpath;
 	/* engine_create forks at once: the child inherits environ as it is
 	 * during the call (the loop has one thread). */
 	if ((env = build_env(spec->env)) == NULL) {
 		log_warn("target %s: out of memory", r->name);
+		return;
+	}
+	/* named like the logs of .create: after the ordinal it will get */
+	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, s->next_ordinal,
+	    err, sizeof err)) == -1) {
+		log_warn("target %s: %s", r->name, err);
+		free(env);
 		return;
 	}
 	saved = environ;
@@ -101,6 +102,7 @@ launch_start(struct launch_rec *r)
 	t = engine_create(s, &p, err, sizeof err);
 	environ = saved;
 	free(env);
+	close(p.log_fd);
 	if (t == NULL) {
 		log_warn("target %s: %s", r->name, err);
 		return;

@@ -110,6 +110,7 @@ struct session {
 	enum sig_action sigact[SIGNAL_MAX + 1];	/* the filter, by signal number */
 	unsigned long ignored[SIGNAL_MAX + 1];	/* deliveries of ignored signals */
 	bool allstop;		/* a break stops every target of the session */
+	double last_break;	/* when a break last held a target (model_now), or 0 */
 	TAILQ_ENTRY(session) entry;
 };
 TAILQ_HEAD(session_list, session);

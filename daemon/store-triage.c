@@ -74,7 +74,8 @@ store_triage_load(struct store *st,
 
 	if ((s = prepare(st,
 	    "SELECT f.id, f.target_id, f.kind, f.path, f.bytes, f.uid,"
-	    " f.compression, f.created_at, se.name, t.ordinal, t.pid, t.exe"
+	    " f.compression, f.created_at, se.name, t.ordinal, t.pid, t.exe,"
+	    " t.cmdline"
 	    " FROM triage_files f JOIN targets t ON t.id = f.target_id"
 	    " JOIN sessions se ON se.id = t.session_id"
 	    " ORDER BY f.created_at, f.id")) == NULL)
@@ -93,6 +94,7 @@ store_triage_load(struct store *st,
 			.ordinal = sqlite3_column_int(s, 9),
 			.pid = sqlite3_column_int(s, 10),
 			.exe = (const char *)sqlite3_column_text(s, 11),
+			.cmdline = (const char *)sqlite3_column_text(s, 12),
 		};
 
 		cb(arg, &row);

@@ -24,6 +24,7 @@ struct triage_file_row {
 	int ordinal;
 	int pid;
 	const char *exe;
+	const char *cmdline;
 };
 
 /* Returns the new row's id (> 0), or -1. */

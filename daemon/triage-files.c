@@ -31,6 +31,7 @@ file_free(struct triage_file *f)
 {
 	free(f->session);
 	free(f->exe);
+	free(f->cmd);
 	free(f->path);
 	free(f);
 }
@@ -45,8 +46,9 @@ file_dup(const struct triage_file *src)
 	*f = *src;
 	f->session = strdup(src->session != NULL ? src->session : "");
 	f->exe = strdup(src->exe != NULL ? src->exe : "");
+	f->cmd = strdup(src->cmd != NULL ? src->cmd : "");
 	f->path = strdup(src->path);
-	if (f->session == NULL || f->exe == NULL || f->path == NULL) {
+	if (f->session == NULL || f->exe == NULL || f->cmd == NULL || f->path == NULL) {
 		file_free(f);
 		return NULL;
 	}
@@ -59,7 +61,7 @@ load_row(void *arg, const struct triage_file_row *row)
 	struct triage_file src = {
 		.id = row->id, .target_id = row->target_id,
 		.session = (char *)row->session, .ordinal = row->ordinal,
-		.pid = row->pid, .exe = (char *)row->exe,
+		.pid = row->pid, .exe = (char *)row->exe, .cmd = (char *)row->cmdline,
 		.core = strcmp(row->kind, "core") == 0, .path = (char *)row->path,
 		.bytes = row->bytes, .uid = row->uid,
 		.zstd = row->compression != NULL, .created_at = row->created_at,

@@ -32,6 +32,7 @@ struct triage_file {
 	int ordinal;
 	pid_t pid;
 	char *exe;
+	char *cmd;		/* the target's command line ("" when unknown) */
 	bool core;		/* else the stack text */
 	char *path;
 	long long bytes;

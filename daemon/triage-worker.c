@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "core-sink.h"
 #include "log.h"
 #include "stack.h"
 #include "triage-worker.h"
@@ -41,6 +42,7 @@ triage_job_new(enum triage_job_kind kind)
 	job->kind = kind;
 	job->procfd = -1;
 	job->core_fd = -1;
+	job->src_fd = -1;
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->running, false);
 	return job;
@@ -55,6 +57,8 @@ triage_job_free(struct triage_job *job)
 		close(job->procfd);
 	if (job->core_fd != -1)
 		close(job->core_fd);
+	if (job->src_fd != -1)
+		close(job->src_fd);
 	free(job->threads);
 	free(job->path);
 	json_decref(job->walk);
@@ -99,6 +103,17 @@ run_unlink(struct triage_job *job)
 		    job->path, strerror(errno));
 }
 
+static void
+run_extract(struct triage_job *job)
+{
+	core_extract(job->src_fd, job->zstd, job->core_fd, &job->core_bytes,
+	    job->core_error, sizeof job->core_error);
+	if (close(job->core_fd) == -1 && job->core_error[0] == '\0')
+		snprintf(job->core_error, sizeof job->core_error, "%s",
+		    strerror(errno));
+	job->core_fd = -1;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -122,10 +137,17 @@ worker_main(void *arg)
 		atomic_store(&job->running, true);
 		pthread_mutex_unlock(&lock);
 
-		if (job->kind == TRIAGE_JOB_PROCESS)
+		switch (job->kind) {
+		case TRIAGE_JOB_PROCESS:
 			run_process(job);
-		else
+			break;
+		case TRIAGE_JOB_UNLINK:
 			run_unlink(job);
+			break;
+		case TRIAGE_JOB_EXTRACT:
+			run_extract(job);
+			break;
+		}
 
 		pthread_mutex_lock(&lock);
 		TAILQ_REMOVE(&busy, job, entry);

@@ -30,6 +30,7 @@ struct event_base;
 enum triage_job_kind {
 	TRIAGE_JOB_PROCESS,	/* stacks and/or a core of a stopped process */
 	TRIAGE_JOB_UNLINK,	/* remove a triage file that is no longer kept */
+	TRIAGE_JOB_EXTRACT,	/* a kept core back as a plain ELF file */
 };
 
 struct triage_job;
@@ -47,8 +48,11 @@ struct triage_job {
 	int core_fd;		/* write a core there (-1: none); the job closes it */
 	struct coredump_limits limits;
 
-	/* TRIAGE_JOB_UNLINK */
+	/* TRIAGE_JOB_UNLINK: path. TRIAGE_JOB_EXTRACT: src_fd (zstd says
+	 * how it was written) to core_fd. */
 	char *path;
+	int src_fd;
+	bool zstd;
 
 	/* Set by the loop at any time: the process ended, stop soon. */
 	atomic_bool cancel;
@@ -58,6 +62,7 @@ struct triage_job {
 	/* The output, read by the loop in done. */
 	json_t *walk;		/* stack.h's walk, or NULL */
 	long long core_bytes;	/* the size of the core file written */
+				/* (EXTRACT: core_error says why it failed) */
 	char core_error[512];	/* why no core was written, or "" */
 	bool core_skipped;	/* not an error: the process is too large */
 

@@ -58,7 +58,7 @@ struct triage_item {
 	int ordinal;
 	pid_t pid;
 	int64_t target_id;
-	char *exe;		/* for the list of triage files (may be NULL) */
+	char *exe, *cmd;	/* for the list of triage files (may be NULL) */
 	long long core_bytes;
 	json_t *proc;		/* its element of data.processes */
 	char *text;		/* its part of the text: status line, stacks */
@@ -133,6 +133,7 @@ triage_free(struct triage *tr)
 	for (i = 0; i < tr->n; i++) {
 		free(tr->items[i].text);
 		free(tr->items[i].exe);
+		free(tr->items[i].cmd);
 	}
 	free(tr->items);
 	if (tr->text_fd != -1)
@@ -229,7 +230,8 @@ keep_files(struct triage *tr, long long text_bytes)
 {
 	struct triage_file f = { .target_id = tr->items[0].target_id,
 	    .session = tr->s->name, .ordinal = tr->items[0].ordinal,
-	    .pid = tr->items[0].pid, .exe = tr->items[0].exe, .path = tr->file,
+	    .pid = tr->items[0].pid, .exe = tr->items[0].exe,
+	    .cmd = tr->items[0].cmd, .path = tr->file,
 	    .bytes = text_bytes, .uid = tr->owner, .created_at = tr->started_at };
 	size_t i;
 
@@ -242,7 +244,7 @@ keep_files(struct triage *tr, long long text_bytes)
 			continue;
 		f = (struct triage_file){ .target_id = it->target_id,
 		    .session = tr->s->name, .ordinal = it->ordinal, .pid = it->pid,
-		    .exe = it->exe, .core = true, .path = (char *)it->core,
+		    .exe = it->exe, .cmd = it->cmd, .core = true, .path = (char *)it->core,
 		    .bytes = it->core_bytes, .uid = tr->owner, .zstd = tr->zstd,
 		    .created_at = tr->started_at };
 		triage_files_add(&f);
@@ -487,12 +489,14 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	/* t first, then the gathered ones by ordinal. */
 	tr->items[n++] = (struct triage_item){ .tr = tr, .ordinal = t->ordinal,
-	    .pid = t->pid, .target_id = t->id, .exe = t->exe != NULL ? strdup(t->exe) : NULL };
+	    .pid = t->pid, .target_id = t->id, .exe = t->exe != NULL ? strdup(t->exe) : NULL,
+	    .cmd = t->cmdline != NULL ? strdup(t->cmdline) : NULL };
 	TAILQ_FOREACH(u, &t->session->targets, entry)
 		if (u != t && n < (size_t)t->session->live + 1 && in_tree(u, t))
 			tr->items[n++] = (struct triage_item){ .tr = tr,
 			    .ordinal = u->ordinal, .pid = u->pid, .target_id = u->id,
-			    .exe = u->exe != NULL ? strdup(u->exe) : NULL };
+			    .exe = u->exe != NULL ? strdup(u->exe) : NULL,
+			    .cmd = u->cmdline != NULL ? strdup(u->cmdline) : NULL };
 	tr->n = n;
 	procs = json_array();
 	for (i = 0; i < n; i++) {

@@ -96,6 +96,9 @@ DAEMON_PID=
 # starts for it and what the helpers fork: cleanup finds them all by it.
 export TETHER_E2E_TAG=$DIR
 unset TETHER_SOCKET TETHER_SESSION
+# Commands cleanup runs once the test's processes and daemon are gone (a
+# test's throwaway users, see hostile-lib.sh).
+CLEANUP_HOOKS=()
 
 # Pids of processes carrying our tag, except this shell and the daemon.
 tagged_pids() {
@@ -127,6 +130,9 @@ cleanup() {
 	# A process created by tetherd may have outlived it.
 	pids=$(tagged_pids)
 	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	for i in "${CLEANUP_HOOKS[@]}"; do
+		eval "$i"
+	done
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -s "$DIR/tetherd.log" ]; then
 		echo "---- tetherd log ($DIR/tetherd.log):" >&2
 		sed 's/^/tetherd: /' "$DIR/tetherd.log" >&2

@@ -22,7 +22,7 @@ start_daemon_with "$CONF"
 spawn "$HELPERS/bigmem" 1100 "$DIR/big.ready"
 BIG=$LAST_PID
 # Writing 1.1 GiB takes long on a loaded machine: a minute at most.
-POLL_LIMIT_US=60000000 wait_until test -s "$DIR/big.ready"
+POLL_SECONDS=120 POLL_LIMIT_US=120000000 wait_until test -s "$DIR/big.ready"
 spawn_sleeper small
 SMALL=$LAST_PID
 attach "$BIG"

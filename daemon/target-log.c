@@ -1,0 +1,63 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "target-log.h"
+
+/* The directory, checked to be tetherd's own: no one else can put a name
+ * (a link to a file of root's) where a log is about to be created. */
+static int
+log_dir_open(const char *logdir, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd;
+
+	if ((fd = open(logdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "log directory %s: %s", logdir, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "log directory %s: %s", logdir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errlen, "log directory %s is not tetherd's own (owner uid "
+		    "%u, mode %04o): no log is created there", logdir,
+		    (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+target_log_create(const char *logdir, const char *session, int ordinal,
+    char *err, size_t errlen)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC;
+	char name[TETHER_SESSION_NAME_MAX + 32];
+	const char *why;
+	int dfd, fd;
+
+	/* Every way in checks the name already; this is where it matters. */
+	if ((why = tether_session_name_error(session)) != NULL) {
+		snprintf(err, errlen, "bad session name '%s': %s", session, why);
+		return -1;
+	}
+	snprintf(name, sizeof name, "%s-%d.log", session, ordinal);
+	if ((dfd = log_dir_open(logdir, err, errlen)) == -1)
+		return -1;
+	fd = openat(dfd, name, flags, 0600);
+	if (fd == -1 && errno == EEXIST && unlinkat(dfd, name, 0) == 0)
+		fd = openat(dfd, name, flags, 0600);
+	if (fd == -1)
+		snprintf(err, errlen, "cannot create the log %s/%s: %s", logdir, name,
+		    strerror(errno));
+	close(dfd);
+	return fd;
+}
