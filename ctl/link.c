@@ -93,7 +93,9 @@ int link_open(struct link *l, const struct host *h, const char *local_socket,
 	if (!h->local)
 		return spawn_ssh(l, h, p, why, len);
 	if (conn_open(&l->conn, local_socket) < 0) {
-		snprintf(why, len, "%s", strerror(errno));
+		snprintf(why, len, "%s", errno == EACCES ? "permission denied (a root "
+		    "daemon's socket is for root and the group tether: see tetherd(8))" :
+		    strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -101,7 +101,8 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 	return TETHER_EXIT_FAILED;
 }
 
-int reply_print_event(const char *line, bool json, const struct tag *tag)
+int reply_print_event(const char *line, bool json, const struct tag *tag,
+    char *end, size_t endlen)
 {
 	json_t *msg, *ev;
 	const char *text;
@@ -111,6 +112,12 @@ int reply_print_event(const char *line, bool json, const struct tag *tag)
 		return -1;
 	ev = json_object_get(msg, "event");
 	text = json_string_value(json_object_get(msg, "text"));
+	/* The daemon's last line: why the stream ends. */
+	if (json_is_string(json_object_get(msg, "end"))) {
+		snprintf(end, endlen, "%s", json_string_value(json_object_get(msg, "end")));
+		json_decref(msg);
+		return 1;
+	}
 	if (json && ev != NULL) {
 		enc = json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (enc != NULL)

@@ -25,7 +25,7 @@ cmd_abandon_exec(struct cmd_ctx *ctx)
 	bool deliver = false;
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if (engine_abandon(ctx->target, deliver,
 	    &(struct end_cause){ END_ABANDONED, ctx->peer_uid }, abandon_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
@@ -34,7 +34,7 @@ cmd_abandon_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_abandon_entry = {
-	.name = ".abandon", .usage = ".abandon [/h | /n]",
+	.name = ".abandon",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_TARGET,
 	.exec = cmd_abandon_exec,
 };

@@ -49,6 +49,23 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	return CMD_DONE;
 }
 
+/* events -f, events -f -a, events -a -f. */
+static bool
+is_follow(const struct command *cmd)
+{
+	int i, f = 0, a = 0;
+
+	for (i = 0; i < cmd->argc; i++) {
+		if (strcmp(cmd->argv[i], "-f") == 0)
+			f++;
+		else if (strcmp(cmd->argv[i], "-a") == 0)
+			a++;
+		else
+			return false;
+	}
+	return f == 1 && a <= 1;
+}
+
 static enum cmd_result
 cmd_events_exec(struct cmd_ctx *ctx)
 {
@@ -58,14 +75,14 @@ cmd_events_exec(struct cmd_ctx *ctx)
 	size_t i;
 	char line[1024];
 
-	if (ctx->cmd->argc == 1 && strcmp(ctx->cmd->argv[0], "-f") == 0)
-		return cmd_events_follow(ctx);
+	if (is_follow(ctx->cmd))
+		return cmd_events_follow(ctx, ctx->cmd->argc == 2);
 	/* Filters (by process, kind, time): cmd-history.h. */
 	if (cmd_look_parse(ctx, true, 20, &o) != CMD_DONE) {
 		cmd_look_free(&o);
 		return CMD_FAILED;
 	}
-	if (o.session_id == 0) {
+	if (o.session_id == 0) {	/* "default", before anything joined it */
 		cmd_look_free(&o);
 		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
@@ -86,15 +103,15 @@ cmd_events_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_daemon_status_entry = {
-	.name = "status", .usage = "status",
+	.name = "status",
+	.session = SESSION_ANY,
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
 	.exec = cmd_daemon_status_exec,
 };
 
 const struct cmd_entry cmd_events_entry = {
 	.name = "events",
-	.usage = "events [-p PROC] [-P PID] [-k KIND,...] [-s SINCE] [-u UNTIL]"
-	    " [-a ID] [COUNT], or events -f",
+	.session = SESSION_CREATE,
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
 	.exec = cmd_events_exec,
 };

@@ -30,7 +30,7 @@ cmd_detach_exec(struct cmd_ctx *ctx)
 	bool deliver = false;
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if (engine_detach(ctx->target, deliver,
 	    &(struct end_cause){ END_DETACHED, ctx->peer_uid }, detach_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
@@ -39,7 +39,7 @@ cmd_detach_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_detach_entry = {
-	.name = ".detach", .usage = ".detach [/h | /n]",
+	.name = ".detach",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_TARGET,
 	.exec = cmd_detach_exec,
 };

@@ -10,7 +10,8 @@
  *   -s SINCE    events at or after SINCE; history: targets live or ended
  *               at or after SINCE
  *   -u UNTIL    events before UNTIL
- *   -a ID       events after the one with that id (for polling)
+ *   -A ID       events after the one with that id (for polling)
+ *   -n COUNT    at most COUNT (the latest), or all; a last word COUNT too
  *   COUNT       the latest COUNT (events: default 20; history: all)
  *
  * SINCE and UNTIL: an age (90, 30s, 15m, 12h, 2d: that long ago), @EPOCH

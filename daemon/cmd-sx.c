@@ -97,13 +97,14 @@ cmd_sx_set_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_sx_entry = {
-	.name = "sx", .usage = "sx",
+	.name = "sx",
+	.session = SESSION_ANY,
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
 	.exec = cmd_sx_exec,
 };
 
 #define SX_SETTER(cmd) {						\
-	.name = cmd, .usage = cmd " SIGNAL...",				\
+	.name = cmd, .session = SESSION_CREATE,							\
 	.min_args = 1, .max_args = SIGNAL_MAX, .prefix = PREFIX_NONE,	\
 	.exec = cmd_sx_set_exec,					\
 }

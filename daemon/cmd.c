@@ -10,8 +10,11 @@
 #include <event2/buffer.h>
 
 #include "cmd.h"
+#include "cmddoc.h"
 #include "control.h"
 #include "log.h"
+#include "store-history.h"
+#include "suggest.h"
 #include "names.h"
 
 struct cmd_env cmd_env;
@@ -72,7 +75,7 @@ struct cmdq {
 
 static void cmdq_run(struct cmdq *q);
 
-static const struct cmd_entry *
+const struct cmd_entry *
 cmd_find(const char *name)
 {
 	size_t i;
@@ -81,6 +84,21 @@ cmd_find(const char *name)
 		if (strcmp(cmd_table[i]->name, name) == 0)
 			return cmd_table[i];
 	return NULL;
+}
+
+const struct cmd_entry *
+cmd_table_entry(size_t i)
+{
+	return i < sizeof cmd_table / sizeof cmd_table[0] ? cmd_table[i] : NULL;
+}
+
+const char *
+cmd_usage(const struct cmd_entry *e)
+{
+	const struct cmd_doc *doc = cmd_doc_find(e->name);
+
+	/* test_cmddoc checks that every entry has one. */
+	return doc != NULL ? doc->usage : e->name;
 }
 
 bool
@@ -146,6 +164,41 @@ cmd_session(struct cmd_ctx *ctx)
 	if (ctx->session == NULL)
 		ctx->session = session_ensure(ctx->session_name);
 	return ctx->session;
+}
+
+enum cmd_result
+cmd_no_such_session(struct cmd_ctx *ctx)
+{
+	struct suggest sg;
+	struct session *s;
+	char hint[96];
+
+	suggest_init(&sg, ctx->session_name);
+	TAILQ_FOREACH(s, session_all(), entry)
+		suggest_try(&sg, s->name);
+	return cmd_error(ctx, CMD_FAILED, "no such session: %s%s",
+	    ctx->session_name, suggest_hint(&sg, hint, sizeof hint));
+}
+
+/* Whether the request's session exists, in memory or (dormant since a
+ * restart) in the database; false with the error set. */
+static bool
+session_exists(struct cmd_ctx *ctx)
+{
+	int64_t id;
+
+	/* "default" is there before anything joins it. */
+	if (ctx->session != NULL || strcmp(ctx->session_name, "default") == 0)
+		return true;
+	if ((id = store_session_lookup(model_store(), ctx->session_name)) == -1) {
+		cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
+		return false;
+	}
+	if (id == 0) {
+		cmd_no_such_session(ctx);
+		return false;
+	}
+	return true;
 }
 
 bool
@@ -360,12 +413,22 @@ cmdq_prepare(struct cmdq *q)
 		.peer_uid = q->uid, .peer_gid = q->gid, .cwd = q->cwd,
 	};
 	if ((e = cmd_find(cmd->name)) == NULL) {
-		cmd_error(ctx, CMD_USAGE, "unknown command: %s", cmd->name);
+		struct suggest sg;
+		char hint[64];
+		size_t i;
+
+		suggest_init(&sg, cmd->name);
+		for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
+			suggest_try(&sg, cmd_table[i]->name);
+		cmd_error(ctx, CMD_USAGE, "unknown command: %s%s", cmd->name,
+		    suggest_hint(&sg, hint, sizeof hint));
 		return false;
 	}
 	ctx->entry = e;
+	if (e->session == SESSION_EXISTING && !session_exists(ctx))
+		return false;
 	if (cmd->argc < e->min_args || (e->max_args >= 0 && cmd->argc > e->max_args)) {
-		cmd_error(ctx, CMD_USAGE, "usage: %s", e->usage);
+		cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(e));
 		return false;
 	}
 	if (e->prefix == PREFIX_NONE && cmd->prefix.kind != PROCID_NONE) {

@@ -21,6 +21,7 @@
 
 #include <event2/event.h>
 #include <ini.h>
+#include <systemd/sd-daemon.h>
 
 #include "autoattach.h"
 #include "conf.h"
@@ -1322,8 +1323,11 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	(void)arg;
 	log_info("SIGHUP: reloading the configuration");
+	/* Under systemd: "systemctl reload" waits for the READY=1 after it. */
+	sd_notify(0, "RELOADING=1");
 	if (config_reload(err, sizeof err) == -1)
 		log_warn("%s; the running configuration stays", err);
+	sd_notify(0, "READY=1");
 }
 
 int

@@ -40,7 +40,8 @@ struct client {
 	TAILQ_ENTRY(client) entry;
 	TAILQ_ENTRY(client) flush_entry;
 	bool in_flush;
-	int64_t subscribed;		/* session whose events it follows, or 0 */
+	int64_t subscribed;		/* session whose events it follows, 0, or
+					 * CONTROL_ALL_SESSIONS */
 	json_t *events;			/* events waiting for the commit */
 	TAILQ_ENTRY(client) sub_entry;
 };
@@ -56,6 +57,7 @@ static struct client_list to_flush = TAILQ_HEAD_INITIALIZER(to_flush);
 static struct client_list subscribers = TAILQ_HEAD_INITIALIZER(subscribers);
 static char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static bool draining;
+static char *stop_reason;		/* why the daemon stops, for followers */
 
 static void client_read(struct bufferevent *bev, void *arg);
 static void flush_events(void);
@@ -414,6 +416,16 @@ flush_events(void)
 	}
 }
 
+/* Whether the follower c sees the events of t: of its session, or with -a
+ * of every session, as far as its user may see targets (DESIGN §6). */
+static bool
+follows(const struct client *c, const struct target *t)
+{
+	if (c->subscribed == CONTROL_ALL_SESSIONS)
+		return c->cred.uid == 0 || c->cred.uid == t->uid;
+	return c->subscribed == t->session->id;
+}
+
 void
 control_subscribe(struct client *c, int64_t session_id)
 {
@@ -431,7 +443,7 @@ control_publish(const struct target *t, int64_t id, double at, const char *kind,
 	json_t *ev = NULL, *parsed;
 
 	TAILQ_FOREACH(c, &subscribers, sub_entry) {
-		if (c->subscribed != t->session->id)
+		if (!follows(c, t))
 			continue;
 		if (ev == NULL) {
 			parsed = detail != NULL ? json_loads(detail, JSON_DECODE_ANY, NULL) : NULL;
@@ -567,11 +579,31 @@ control_init(struct event_base *base, struct store *st, const char *path,
 }
 
 void
-control_drain(void)
+control_drain(const char *why)
 {
+	free(stop_reason);
+	stop_reason = why != NULL ? strdup(why) : NULL;
 	draining = true;
 	if (listener != NULL)
 		evconnlistener_disable(listener);
+}
+
+/*
+ * Writes what is left of c's output at once, as far as the socket takes it
+ * without waiting: the loop that would have written it is over. (The
+ * bufferevent owns the draining of its output, so it is written from a
+ * copy; the bufferevent is freed next.)
+ */
+static void
+write_out_now(struct client *c)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t len = evbuffer_get_length(out);
+	unsigned char *data = evbuffer_pullup(out, -1);
+
+	if (len > 0 && data != NULL &&
+	    send(bufferevent_getfd(c->bev), data, len, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+		log_debug("an event follower: %s", strerror(errno));
 }
 
 void
@@ -582,6 +614,19 @@ control_close(void)
 	if (listener != NULL)
 		evconnlistener_free(listener);
 	listener = NULL;
+	/* Followers are told why the stream ends, in a last line written
+	 * now: the loop is over. A follower that does not read misses it. */
+	TAILQ_FOREACH(c, &subscribers, sub_entry) {
+		json_t *end = json_pack("{s:s}", "end", stop_reason != NULL ?
+		    stop_reason : "the daemon stopped");
+
+		client_send(c, end);
+		json_decref(end);
+		if (c->bev != NULL)
+			write_out_now(c);
+	}
+	free(stop_reason);
+	stop_reason = NULL;
 	while ((c = TAILQ_FIRST(&clients)) != NULL)
 		client_close(c);
 	while ((c = TAILQ_FIRST(&to_flush)) != NULL) {
