@@ -215,7 +215,11 @@ static void send_request(struct fleet *f, struct system *s, const char *line,
 		fail(s, "out of memory", true);
 		return;
 	}
-	if (conn_send_line(&s->link.conn, req) < 0)
+	/* A daemon that refuses the connection (past a limit) replies and
+	 * closes at once, maybe before the request went: that reply is
+	 * still to be read. */
+	if (conn_send_line(&s->link.conn, req) < 0 && errno != EPIPE &&
+	    errno != ECONNRESET)
 		fail(s, strerror(errno), false);
 	else
 		s->phase = next;

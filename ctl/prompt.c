@@ -153,6 +153,13 @@ const char *prompt_read(struct prompt *p, const char *text, int *interrupted)
 
 	*interrupted = 0;
 	p->text = text;
+	/*
+	 * Raw mode before the prompt is shown, not at the first key as
+	 * el_gets() does: a key sent on seeing the prompt would otherwise meet
+	 * the cooked terminal, where Ctrl+D on an empty line turns into a NUL
+	 * once raw mode comes, and tetherctl would not end.
+	 */
+	el_set(p->el, EL_PREP_TERM, 1);
 	line = el_gets(p->el, &count);
 	if (interrupt_seen) {
 		interrupt_seen = 0;

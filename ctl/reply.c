@@ -81,7 +81,7 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 {
 	const json_t *ok = json_object_get(r->head, "ok");
 	const char *text = json_string_value(json_object_get(r->head, "text"));
-	const char *error, *code;
+	const char *error, *code, *unrecorded;
 
 	if (!json_is_boolean(ok))
 		return -1;
@@ -90,8 +90,13 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 	else if (!json && text != NULL && text[0] != '\0')
 		print_text(text, tag);
 	fflush(stdout);
+	/* Done, but not all of it is in the database. */
+	unrecorded = json_string_value(json_object_get(r->head, "unrecorded"));
+	if (unrecorded != NULL)
+		fprintf(stderr, "tetherctl: %sdone, but not recorded: %s\n",
+		    tag != NULL ? tag->err : "", unrecorded);
 	if (json_is_true(ok))
-		return TETHER_EXIT_OK;
+		return unrecorded != NULL ? TETHER_EXIT_UNRECORDED : TETHER_EXIT_OK;
 	error = json_string_value(json_object_get(r->head, "error"));
 	code = json_string_value(json_object_get(r->head, "code"));
 	fprintf(stderr, "tetherctl: %s%s\n", tag != NULL ? tag->err : "",

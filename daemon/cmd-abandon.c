@@ -7,6 +7,11 @@ abandon_done(struct target *t, enum target_state state, void *arg)
 {
 	struct cmd_ctx *ctx = arg;
 
+	if (state == TS_RUNNING) {
+		cmd_error(ctx, CMD_FAILED, "|%d: %s", t->ordinal, engine_failure());
+		cmd_complete(ctx, CMD_FAILED);
+		return;
+	}
 	if (state != TS_ABANDONED) {
 		cmd_error(ctx, CMD_FAILED, "process %d exited before it could be abandoned",
 		    (int)t->pid);

@@ -20,11 +20,17 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	struct target *t;
 	json_t *sessions = json_array(), *data;
 	double last_break = 0;
+	uint64_t lost;
 	int held;
 
 	cmd_print(ctx, "tetherd %s, pid %d", TETHER_VERSION, (int)getpid());
 	cmd_print(ctx, "socket:   %s", cmd_env.socket);
 	cmd_print(ctx, "database: %s", cmd_env.database);
+	lost = store_lost_count(model_store());
+	if (lost > 0)
+		cmd_print(ctx, "database: %llu change(s) not recorded since start "
+		    "(events and row updates; the rows of live targets are written "
+		    "again once the database works)", (unsigned long long)lost);
 	config_status(ctx, NULL);
 	TAILQ_FOREACH(s, session_all(), entry) {
 		held = 0;
@@ -39,14 +45,29 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 			last_break = s->last_break;
 	}
 	/* last_break orders the systems of a fleet by their latest break (||#). */
-	data = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "version", TETHER_VERSION,
+	data = json_pack("{s:s, s:i, s:s, s:s, s:I, s:o, s:o}", "version", TETHER_VERSION,
 	    "pid", (int)getpid(), "socket", cmd_env.socket,
-	    "database", cmd_env.database, "sessions", sessions,
+	    "database", cmd_env.database, "unrecorded", (json_int_t)lost,
+	    "sessions", sessions,
 	    "last_break", last_break > 0 ? json_real(last_break) : json_null());
 	config_status(NULL, data);
 	triage_tasks_status(ctx, data);
 	cmd_set_data(ctx, data);
 	return CMD_DONE;
+}
+
+static void
+events_print(struct cmd_ctx *ctx, json_t *events)
+{
+	json_t *ev;
+	size_t i;
+	char line[1024];
+
+	json_array_foreach(events, i, ev) {
+		event_text(ev, line, sizeof line);
+		cmd_print(ctx, "%s", line);
+	}
+	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
 }
 
 /* events -f, events -f -a, events -a -f. */
@@ -69,11 +90,7 @@ is_follow(const struct command *cmd)
 static enum cmd_result
 cmd_events_exec(struct cmd_ctx *ctx)
 {
-	struct event_filter f;
 	struct look_opts o;
-	json_t *events, *ev;
-	size_t i;
-	char line[1024];
 
 	if (is_follow(ctx->cmd))
 		return cmd_events_follow(ctx, ctx->cmd->argc == 2);
@@ -87,19 +104,7 @@ cmd_events_exec(struct cmd_ctx *ctx)
 		cmd_set_data(ctx, json_pack("{s:[]}", "events"));
 		return CMD_DONE;
 	}
-	f = (struct event_filter){ .ordinal = o.ordinal, .pid = o.pid,
-	    .kinds = o.words, .since = o.since, .until = o.until,
-	    .after_id = o.after_id, .limit = (int)o.limit };
-	events = store_events_query(model_store(), o.session_id, &f);
-	cmd_look_free(&o);
-	if (events == NULL)
-		return cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
-	json_array_foreach(events, i, ev) {
-		event_text(ev, line, sizeof line);
-		cmd_print(ctx, "%s", line);
-	}
-	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
-	return CMD_DONE;
+	return cmd_look_query(ctx, &o, true, events_print);
 }
 
 const struct cmd_entry cmd_daemon_status_entry = {

@@ -35,8 +35,8 @@ dump_written(struct target *t, const struct triage_result *r, void *arg)
 			cmd_error(ctx, CMD_FAILED, "process %d ended before it could be "
 			    "dumped", (int)req->pid);
 		else
-			cmd_error(ctx, CMD_FAILED, "%s", r->core_error != NULL ?
-			    r->core_error : r->error);
+			cmd_error(ctx, CMD_FAILED, "|%d: %s", req->ordinal,
+			    r->core_error != NULL ? r->core_error : r->error);
 	} else {
 		cmd_print(ctx, "Core file written: %s (%d threads)", req->path,
 		    r->nthreads);

@@ -201,9 +201,6 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	 * looked up in the database, never created. */
 	o->session_id = ctx->session != NULL ? ctx->session->id :
 	    store_session_lookup(model_store(), ctx->session_name);
-	if (o->session_id == -1)
-		return cmd_error(ctx, CMD_FAILED, "database: %s",
-		    store_errmsg(model_store()));
 	if (o->session_id == 0 && strcmp(ctx->session_name, "default") != 0)
 		return cmd_no_such_session(ctx);
 	if (parse_process(ctx, &cmd->prefix, o) == -1)
@@ -307,27 +304,78 @@ cmd_history_fate(const json_t *t, char *buf, size_t len)
 		snprintf(buf, len, "%s", state);
 }
 
-static enum cmd_result
-cmd_history_exec(struct cmd_ctx *ctx)
-{
-	struct history_filter f;
+/* A query of history or events, run by the store's thread (store_job). */
+struct look_job {
+	struct cmd_ctx *ctx;
 	struct look_opts o;
-	json_t *targets, *t, *parent;
+	bool events;
+	void (*print)(struct cmd_ctx *ctx, json_t *rows);
+	json_t *rows;
+	char errmsg[256];
+};
+
+static void
+look_run(struct store *st, void *arg)
+{
+	struct look_job *j = arg;
+	const struct look_opts *o = &j->o;
+
+	if (j->events)
+		j->rows = store_events_query(st, o->session_id, &(struct event_filter){
+		    .ordinal = o->ordinal, .pid = o->pid, .kinds = o->words,
+		    .since = o->since, .until = o->until, .after_id = o->after_id,
+		    .limit = (int)o->limit });
+	else
+		j->rows = store_history(st, o->session_id, &(struct history_filter){
+		    .ordinal = o->ordinal, .pid = o->pid, .states = o->words,
+		    .since = o->since, .limit = (int)o->limit });
+	if (j->rows == NULL)
+		snprintf(j->errmsg, sizeof j->errmsg, "%s", store_errmsg(st));
+}
+
+static void
+look_done(void *arg)
+{
+	struct look_job *j = arg;
+	struct cmd_ctx *ctx = j->ctx;
+
+	if (j->rows == NULL) {
+		cmd_error(ctx, CMD_FAILED, "database: %s", j->errmsg);
+		cmd_complete(ctx, CMD_FAILED);
+	} else {
+		j->print(ctx, j->rows);
+		cmd_complete(ctx, CMD_DONE);
+	}
+	cmd_look_free(&j->o);
+	free(j);
+}
+
+enum cmd_result
+cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
+    void (*print)(struct cmd_ctx *ctx, json_t *rows))
+{
+	struct look_job *j = calloc(1, sizeof *j);
+
+	if (j == NULL) {
+		cmd_look_free(o);
+		return cmd_error(ctx, CMD_FAILED, "out of memory");
+	}
+	j->ctx = ctx;
+	j->o = *o;
+	o->words = NULL;
+	j->events = events;
+	j->print = print;
+	store_job(model_store(), look_run, look_done, j);
+	return CMD_WAIT;
+}
+
+static void
+history_print(struct cmd_ctx *ctx, json_t *targets)
+{
+	json_t *t, *parent;
 	char joined[32], ended[32], how[16], parent_text[16];
 	size_t i;
 
-	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
-		cmd_look_free(&o);
-		return CMD_FAILED;
-	}
-	f = (struct history_filter){ .ordinal = o.ordinal, .pid = o.pid,
-	    .states = o.words, .since = o.since, .limit = (int)o.limit };
-	targets = o.session_id == 0 ? json_array() :
-	    store_history(model_store(), o.session_id, &f);
-	cmd_look_free(&o);
-	if (targets == NULL)
-		return cmd_error(ctx, CMD_FAILED, "database: %s",
-		    store_errmsg(model_store()));
 	if (json_array_size(targets) > 0)
 		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
 		    "ORD", "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "RESULT",
@@ -367,7 +415,23 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	}
 	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
 	    "targets", targets));
-	return CMD_DONE;
+}
+
+static enum cmd_result
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	struct look_opts o;
+
+	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
+		cmd_look_free(&o);
+		return CMD_FAILED;
+	}
+	if (o.session_id == 0) {
+		cmd_look_free(&o);
+		history_print(ctx, json_array());
+		return CMD_DONE;
+	}
+	return cmd_look_query(ctx, &o, false, history_print);
 }
 
 const struct cmd_entry cmd_history_entry = {

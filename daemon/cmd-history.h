@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cmd.h"
 
 struct look_opts {
@@ -40,6 +42,11 @@ struct look_opts {
 enum cmd_result cmd_look_parse(struct cmd_ctx *ctx, bool events,
     long default_limit, struct look_opts *o);
 void cmd_look_free(struct look_opts *o);
+/* Runs the query (events or history) on the store's thread, in order with
+ * the writes before it; print makes the reply of its rows (it owns them).
+ * Takes o's words. CMD_WAIT, or CMD_FAILED with the error set. */
+enum cmd_result cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o,
+    bool events, void (*print)(struct cmd_ctx *ctx, json_t *rows));
 
 /* How a target of store_history ended (or that it has not): "exited 0",
  * "exited on SIGSEGV", "killed". */

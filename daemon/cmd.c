@@ -68,10 +68,14 @@ struct cmdq {
 	json_t *data;		/* one element per command that ran */
 	char *error;
 	enum cmd_result failure;
+	bool cancelled;		/* its client went away: run nothing more */
+	TAILQ_ENTRY(cmdq) entry;	/* in running */
 	bool in_exec;		/* the command is still inside its exec function */
 	bool completed;		/* ... and has already called cmd_complete */
 	enum cmd_result result;
 };
+
+static TAILQ_HEAD(, cmdq) running = TAILQ_HEAD_INITIALIZER(running);
 
 static void cmdq_run(struct cmdq *q);
 
@@ -239,9 +243,10 @@ cmd_all_one_done(struct target *t, enum target_state state, void *arg)
 {
 	struct cmd_all *all = arg;
 
-	(void)t;
 	if (state == all->success)
 		all->count++;
+	else if (state == TS_RUNNING)
+		cmd_print(all->ctx, "|%d: %s", t->ordinal, engine_failure());
 	if (--all->waiting == 0 && all->started)
 		cmd_all_done(all);
 }
@@ -357,6 +362,7 @@ cmd_target(struct cmd_ctx *ctx, const struct procid *id)
 static void
 cmdq_free(struct cmdq *q)
 {
+	TAILQ_REMOVE(&running, q, entry);
 	cmdline_free(&q->list);
 	evbuffer_free(q->text);
 	json_decref(q->data);
@@ -448,11 +454,18 @@ cmdq_run(struct cmdq *q)
 	enum cmd_result r;
 
 	while (q->next < q->list.count) {
+		if (q->cancelled) {
+			cmd_error(&q->ctx, CMD_FAILED, "cancelled: the client went away");
+			break;
+		}
 		if (!cmdq_prepare(q))
 			break;
 		q->in_exec = true;
 		q->completed = false;
+		/* What it starts is cancelled if the client goes away. */
+		engine_set_owner(q);
 		r = q->ctx.entry->exec(&q->ctx);
+		engine_set_owner(NULL);
 		q->in_exec = false;
 		if (r == CMD_WAIT) {
 			if (!q->completed)
@@ -490,6 +503,21 @@ cmd_complete(struct cmd_ctx *ctx, enum cmd_result result)
 }
 
 void
+cmdq_cancel_client(struct client *c, const char *why)
+{
+	struct cmdq *q;
+
+	TAILQ_FOREACH(q, &running, entry)
+		if (q->client == c && !q->cancelled) {
+			q->cancelled = true;
+			/* Its commands complete (failing) from here; q may be
+			 * freed by then. */
+			engine_cancel_owned(q, why);
+			return;
+		}
+}
+
+void
 cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
     const char *line, const char *cwd, enum cmd_form form)
 {
@@ -504,6 +532,7 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 		log_warn("out of memory");
 		abort();
 	}
+	TAILQ_INSERT_TAIL(&running, q, entry);
 	q->client = c;
 	q->uid = uid;
 	q->gid = gid;

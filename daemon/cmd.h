@@ -83,6 +83,10 @@ const struct cmd_entry *cmd_table_entry(size_t i);
 void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
     const char *line, const char *cwd, enum cmd_form form);
 
+/* c has gone away: the operations its request waits for are cancelled
+ * (they fail for the reason why) and no further command of it runs. */
+void cmdq_cancel_client(struct client *c, const char *why);
+
 /* Output of the command being run: text lines and structured data. Each
  * is dropped when the request's form leaves it out. */
 void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)

@@ -18,8 +18,17 @@ struct store;
 struct client;
 struct target;
 
+/* Makes the socket's directory if need be, and checks that it may be
+ * trusted (tether_check_socket_dir): 0, or -1 with what to fix in err. */
+int control_prepare_dir(const char *path, char *err, size_t errlen);
 int control_init(struct event_base *base, struct store *st, const char *path,
     char *err, size_t errlen);
+/* The embedded default of max_client_backlog (tether.conf(5)). */
+#define CONTROL_DEFAULT_BACKLOG (16u << 20)
+/* Connections in all and per uid; unsent bytes past which a client that
+ * does not read is cut off. At start and reload. */
+void control_set_limits(int max_connections, int max_per_uid,
+    size_t max_client_backlog);
 /* Stops accepting, closes every client, removes the socket. */
 void control_close(void);
 /* Refuses new requests from now on (the daemon is stopping); why is what

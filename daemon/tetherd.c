@@ -262,6 +262,11 @@ main(int argc, char **argv)
 	}
 	if (check)
 		return print_settings(cfg, socket_path, db_path, readopt, &retention);
+	/* Before anything is made: a directory others may change is refused. */
+	if (control_prepare_dir(socket_path, err, sizeof err) == -1) {
+		fprintf(stderr, "tetherd: %s\n", err);
+		return 1;
+	}
 	/* Logs of created targets live beside the database. */
 	snprintf(logdir, sizeof logdir, "%s", db_path);
 	if ((slash = strrchr(logdir, '/')) != NULL)
@@ -332,6 +337,12 @@ main(int argc, char **argv)
 	if (adopted.adopted + adopted.lost > 0)
 		log_info("previous run: %d target(s) re-adopted, %d lost",
 		    adopted.adopted, adopted.lost);
+	/* From here the loop runs no SQL: writes are queued for the store's
+	 * thread. */
+	if (store_start(st, base, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_control;
+	}
 	if (retention_start(base, st, &retention) == -1 ||
 	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
@@ -359,6 +370,8 @@ out_control:
 	triage_workers_stop();
 out_engine:
 	engine_free();
+	/* What is left is written before the loop goes. */
+	store_stop(st);
 out_base:
 	if (ev_term != NULL)
 		event_free(ev_term);
