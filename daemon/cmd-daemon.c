@@ -56,7 +56,7 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	return CMD_DONE;
 }
 
-static void
+static enum cmd_result
 events_print(struct cmd_ctx *ctx, json_t *events)
 {
 	json_t *ev;
@@ -68,6 +68,7 @@ events_print(struct cmd_ctx *ctx, json_t *events)
 		cmd_print(ctx, "%s", line);
 	}
 	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
+	return CMD_DONE;
 }
 
 /* events -f, events -f -a, events -a -f. */

@@ -309,7 +309,7 @@ struct look_job {
 	struct cmd_ctx *ctx;
 	struct look_opts o;
 	bool events;
-	void (*print)(struct cmd_ctx *ctx, json_t *rows);
+	enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows);
 	json_t *rows;
 	char errmsg[256];
 };
@@ -342,17 +342,15 @@ look_done(void *arg)
 	if (j->rows == NULL) {
 		cmd_error(ctx, CMD_FAILED, "database: %s", j->errmsg);
 		cmd_complete(ctx, CMD_FAILED);
-	} else {
-		j->print(ctx, j->rows);
-		cmd_complete(ctx, CMD_DONE);
-	}
+	} else
+		cmd_complete(ctx, j->print(ctx, j->rows));
 	cmd_look_free(&j->o);
 	free(j);
 }
 
 enum cmd_result
 cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
-    void (*print)(struct cmd_ctx *ctx, json_t *rows))
+    enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows))
 {
 	struct look_job *j = calloc(1, sizeof *j);
 
@@ -369,7 +367,7 @@ cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
 	return CMD_WAIT;
 }
 
-static void
+static enum cmd_result
 history_print(struct cmd_ctx *ctx, json_t *targets)
 {
 	json_t *t, *parent;
@@ -415,6 +413,7 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 	}
 	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
 	    "targets", targets));
+	return CMD_DONE;
 }
 
 static enum cmd_result

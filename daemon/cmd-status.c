@@ -4,8 +4,6 @@
 #include "cmd.h"
 #include "cmd-history.h"
 #include "signals.h"
-#include "store.h"
-#include "store-history.h"
 
 /* NULL when processes is: the client does not want the data. */
 static json_t *
@@ -41,31 +39,20 @@ status_processes(const struct cmd_ctx *ctx)
 }
 
 /*
- * |N of a target that has ended: its row, with how and why it
- * ended ("Result: timeout", as systemctl status says it). NULL when the
- * session has no such target, live or not.
+ * |N of a target that has ended: its row, with how and why it ended
+ * ("Result: timeout", as systemctl status says it), read on the store's
+ * thread. No such process when the session never had it.
  */
-static json_t *
-status_ended(struct cmd_ctx *ctx)
+static enum cmd_result
+status_ended_print(struct cmd_ctx *ctx, json_t *rows)
 {
-	const struct procid *id = &ctx->cmd->prefix;
-	struct history_filter f = { .pid = -1, .limit = 1 };
-	json_t *rows, *row;
-	char fate[48], line[512];
+	json_t *row = json_array_get(rows, 0), *processes;
+	char fate[48], line[512], name[48];
 
-	if (ctx->session == NULL)
-		return NULL;
-	/* Ordinals are never given twice; a pid may now be another process. */
-	if (id->kind != PROCID_ORDINAL || target_by_ordinal(ctx->session, (int)id->value) != NULL)
-		return NULL;
-	f.ordinal = (int)id->value;
-	if ((rows = store_history(model_store(), ctx->session->id, &f)) == NULL)
-		return NULL;
-	row = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
 	if (row == NULL || json_is_null(json_object_get(row, "ended_at"))) {
-		json_decref(row);
-		return NULL;
+		json_decref(rows);
+		return cmd_error(ctx, CMD_FAILED, "no such process: %s",
+		    procid_format(&ctx->cmd->prefix, name, sizeof name));
 	}
 	cmd_history_fate(row, fate, sizeof fate);
 	snprintf(line, sizeof line, "   %lld  id: %lld  %s  name: %s  [ended: %s]  Result: %s",
@@ -77,24 +64,39 @@ status_ended(struct cmd_ctx *ctx)
 	    json_is_string(json_object_get(row, "reason")) ?
 	    json_string_value(json_object_get(row, "reason")) : "-");
 	cmd_print(ctx, "%s", line);
-	return row;
+	if ((processes = status_processes(ctx)) != NULL)
+		json_array_append(processes, row);
+	json_decref(rows);
+	cmd_set_data(ctx, status_data(ctx, processes));
+	return CMD_DONE;
+}
+
+/* Whether |N names a target of the session that is no longer live. */
+static bool
+names_ended(const struct cmd_ctx *ctx)
+{
+	const struct procid *id = &ctx->cmd->prefix;
+
+	/* Ordinals are never given twice; a pid may now be another process. */
+	return ctx->session != NULL && id->kind == PROCID_ORDINAL &&
+	    target_by_ordinal(ctx->session, (int)id->value) == NULL;
 }
 
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx)
 {
-	json_t *processes = status_processes(ctx);
+	json_t *processes;
 	struct target *t;
-	json_t *ended;
 
-	if ((ended = status_ended(ctx)) != NULL) {
-		if (processes != NULL)
-			json_array_append_new(processes, ended);
-		else
-			json_decref(ended);
-		cmd_set_data(ctx, status_data(ctx, processes));
-		return CMD_DONE;
+	if (names_ended(ctx)) {
+		struct look_opts o = {
+			.session_id = ctx->session->id,
+			.ordinal = (int)ctx->cmd->prefix.value, .pid = -1, .limit = 1,
+		};
+
+		return cmd_look_query(ctx, &o, false, status_ended_print);
 	}
+	processes = status_processes(ctx);
 	if (ctx->cmd->prefix.kind != PROCID_ALL) {
 		if ((t = cmd_lookup(ctx, &ctx->cmd->prefix)) == NULL) {
 			json_decref(processes);

@@ -74,6 +74,11 @@ assert_eq "killed killed" "$(jget "$OUT" 'd["processes"][0]["state"] + " " + d["
 ctl_expect 1 "|~[$K]"
 ctl_expect 1 "|${KORD}s"
 assert_eq "tetherctl: no such process: |$KORD" "$ERR" "an ended target cannot be selected"
+ctl_expect 1 "|999"
+assert_eq "tetherctl: no such process: |999" "$ERR" "|N of an ordinal never given"
+ctl --json "|$KORD; |*"
+assert_eq "killed" "$(jget "$(printf '%s\n' "$OUT" | head -n 1)" 'd["processes"][0]["reason"]')" \
+	"|N of an ended target in a line of several commands"
 
 step "shutdown: SIGTERM of the daemon lets its targets go"
 attached_sleeper s
