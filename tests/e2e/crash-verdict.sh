@@ -10,25 +10,9 @@
 
 CRASHER_EXE=$(exe_of "$HELPERS/crasher")
 CONF=$DIR/tether.conf
-cat >"$CONF" <<CONF
-[daemon]
-autoattach = scan
-scan_interval = 20ms
-
-[policy "deliver"]
-exe = $CRASHER_EXE
-cmdline = *$DIR/deliver*
-session = cv
-break = SEGV
-on_break_timeout = 1s kill
-
-[policy "suppress"]
-exe = $CRASHER_EXE
-cmdline = *$DIR/suppress*
-session = cv
-break = SEGV
-on_break_timeout = 1s kill/h
-CONF
+scan_policies "$CRASHER_EXE" cv \
+	deliver break=SEGV "on_break_timeout=1s kill" -- \
+	suppress break=SEGV "on_break_timeout=1s kill/h" >"$CONF"
 start_daemon_with "$CONF"
 
 # crash_under_shell NAME: a shell runs a crasher and writes its status to

@@ -14,22 +14,7 @@
 
 SLEEPER_EXE=$(exe_of "$HELPERS/sleeper")
 CONF=$DIR/tether.conf
-cat >"$CONF" <<CONF
-[daemon]
-autoattach = scan
-scan_interval = 20ms
-
-[policy "hang"]
-exe = $SLEEPER_EXE
-cmdline = *$DIR/hang*
-session = td
-timeout = 3s kill
-
-[policy "free"]
-exe = $SLEEPER_EXE
-cmdline = *$DIR/free*
-session = td
-CONF
+scan_policies "$SLEEPER_EXE" td hang "timeout=3s kill" -- free >"$CONF"
 start_daemon_with "$CONF"
 
 # passed PID SECONDS: SECONDS have passed since the target PID joined.
