@@ -6,6 +6,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "argv-text.h"
 #include "adopt.h"
 #include "engine.h"
 #include "log.h"
@@ -31,7 +32,7 @@ mark_lost(struct store *st, const struct live_target *lt, const char *reason,
     json_t *extra)
 {
 	json_t *detail = extra != NULL ? extra : json_object();
-	char *text;
+	char *text, cmd[ARGV_LOG_MAX];
 	double now = model_now();
 
 	json_object_set_new(detail, "reason", json_string(reason));
@@ -41,8 +42,9 @@ mark_lost(struct store *st, const struct live_target *lt, const char *reason,
 	    store_target_end(st, lt->id, "lost", "lost", -1, -1, -1, now) == -1)
 		log_warn("|%d of session %s (pid %d): %s", lt->ordinal,
 		    lt->session, lt->pid, store_errmsg(st));
-	log_info("session %s: |%d (pid %d) lost: %s", lt->session, lt->ordinal,
-	    lt->pid, reason);
+	log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
+	    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
+	    sizeof cmd), reason);
 	free(text);
 }
 
@@ -84,7 +86,7 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 	struct target *t;
 	const char *why;
 	json_t *extra = NULL;
-	char err[256], detail[96];
+	char err[256], detail[96], cmd[ARGV_LOG_MAX];
 
 	if (!readopt) {
 		mark_lost(st, lt, "re-adoption off", NULL);
@@ -114,8 +116,9 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 			free(text);
 		}
 		json_decref(extra);
-		log_info("session %s: |%d (pid %d) lost: %s", lt->session,
-		    lt->ordinal, lt->pid, err);
+		log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
+		    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
+		    sizeof cmd), err);
 		res->lost++;
 		return;
 	}

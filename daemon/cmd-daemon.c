@@ -64,7 +64,7 @@ events_print(struct cmd_ctx *ctx, json_t *events)
 	char line[1024];
 
 	json_array_foreach(events, i, ev) {
-		event_text(ev, line, sizeof line);
+		event_text(ev, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
 	cmd_set_data(ctx, json_pack("{s:o}", "events", events));

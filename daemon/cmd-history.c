@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "cmd-history.h"
 #include "event-text.h"
 #include "retention.h"
@@ -371,13 +372,14 @@ static enum cmd_result
 history_print(struct cmd_ctx *ctx, json_t *targets)
 {
 	json_t *t, *parent;
-	char joined[32], ended[32], how[16], parent_text[16];
+	char joined[32], ended[32], how[16], parent_text[16], line[TARGET_LINE_MAX];
+	const char *cmd;
 	size_t i;
 
 	if (json_array_size(targets) > 0)
 		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
 		    "ORD", "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "RESULT",
-		    "NAME");
+		    "COMMAND");
 	json_array_foreach(targets, i, t) {
 		char fate_text[48];
 
@@ -396,14 +398,17 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 			snprintf(parent_text, sizeof parent_text, "-");
 		snprintf(how, sizeof how, "%s", json_string_value(json_object_get(t, "how")));
 		cmd_history_fate(t, fate_text, sizeof fate_text);
-		cmd_print(ctx, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
+		snprintf(line, sizeof line, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s",
 		    (long long)json_integer_value(json_object_get(t, "ordinal")),
 		    (long long)json_integer_value(json_object_get(t, "pid")),
 		    how, parent_text, joined, ended, fate_text,
 		    json_is_string(json_object_get(t, "reason")) ?
-		    json_string_value(json_object_get(t, "reason")) : "-",
-		    json_is_string(json_object_get(t, "name")) ?
-		    json_string_value(json_object_get(t, "name")) : "?");
+		    json_string_value(json_object_get(t, "reason")) : "-");
+		/* The executable when the command line is empty (a zombie). */
+		cmd = json_string_value(json_object_get(t, "cmdline"));
+		argv_text_append(line, sizeof line, "  ", cmd != NULL && cmd[0] != '\0' ?
+		    cmd : json_string_value(json_object_get(t, "name")), ctx->width);
+		cmd_print(ctx, "%s", line);
 		if (json_is_string(json_object_get(t, "triage")))
 			cmd_print(ctx, "%4s  triage: %s%s%s", "",
 			    json_string_value(json_object_get(t, "triage")),

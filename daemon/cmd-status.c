@@ -1,6 +1,7 @@
 /* |, |*, |., |#, |N, |~[PID]: process status; |Ns, |~[PID]s: select. */
 #include <stdio.h>
 
+#include "argv-text.h"
 #include "cmd.h"
 #include "cmd-history.h"
 #include "signals.h"
@@ -21,10 +22,10 @@ status_data(const struct cmd_ctx *ctx, json_t *processes)
 static void
 status_print(struct cmd_ctx *ctx, const struct target *t, json_t *processes)
 {
-	char line[512];
+	char line[TARGET_LINE_MAX];
 
 	if (cmd_wants_text(ctx)) {
-		target_status_line(t, line, sizeof line);
+		target_status_line(t, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
 	if (processes != NULL)
@@ -47,7 +48,7 @@ static enum cmd_result
 status_ended_print(struct cmd_ctx *ctx, json_t *rows)
 {
 	json_t *row = json_array_get(rows, 0), *processes;
-	char fate[48], line[512], name[48];
+	char fate[48], line[TARGET_LINE_MAX], name[48], tail[96];
 
 	if (row == NULL || json_is_null(json_object_get(row, "ended_at"))) {
 		json_decref(rows);
@@ -55,14 +56,17 @@ status_ended_print(struct cmd_ctx *ctx, json_t *rows)
 		    procid_format(&ctx->cmd->prefix, name, sizeof name));
 	}
 	cmd_history_fate(row, fate, sizeof fate);
-	snprintf(line, sizeof line, "   %lld  id: %lld  %s  name: %s  [ended: %s]  Result: %s",
+	snprintf(line, sizeof line, "   %lld  id: %lld  %s  name: %s",
 	    (long long)json_integer_value(json_object_get(row, "ordinal")),
 	    (long long)json_integer_value(json_object_get(row, "pid")),
 	    json_string_value(json_object_get(row, "how")),
 	    json_is_string(json_object_get(row, "name")) ?
-	    json_string_value(json_object_get(row, "name")) : "?", fate,
+	    json_string_value(json_object_get(row, "name")) : "?");
+	snprintf(tail, sizeof tail, "  [ended: %s]  Result: %s", fate,
 	    json_is_string(json_object_get(row, "reason")) ?
 	    json_string_value(json_object_get(row, "reason")) : "-");
+	argv_text_line(line, sizeof line,
+	    json_string_value(json_object_get(row, "cmdline")), tail, ctx->width);
 	cmd_print(ctx, "%s", line);
 	if ((processes = status_processes(ctx)) != NULL)
 		json_array_append(processes, row);

@@ -61,6 +61,7 @@ struct cmd_ctx {
 	uid_t peer_uid;
 	gid_t peer_gid;
 	const char *cwd;		/* the client's, or NULL */
+	int width;			/* of the client's terminal, 0: none */
 };
 
 /* Where the daemon keeps things, for the commands that show or use them. */
@@ -80,8 +81,8 @@ const struct cmd_entry *cmd_table_entry(size_t i);
 
 /* Runs the command line of one request for client c; the reply is sent
  * with client_reply when the last command is over. */
-void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
-    const char *line, const char *cwd, enum cmd_form form);
+struct request;
+void cmdq_start(struct client *c, uid_t uid, gid_t gid, const struct request *req);
 
 /* c has gone away: the operations its request waits for are cancelled
  * (they fail for the reason why) and no further command of it runs. */

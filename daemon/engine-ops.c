@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "delay.h"
 #include "engine-internal.h"
 #include "log.h"
@@ -77,14 +78,16 @@ op_fail(struct target *t, const char *why)
 	struct op *op = t->op;
 	struct thread *th;
 	const char *saved = failure;
+	char cmd[ARGV_LOG_MAX];
 
 	t->op = NULL;
 	if (!t->held)
 		TAILQ_FOREACH(th, &t->threads, entry)
 			if (th->state == TH_STOPPED)
 				thread_resume(th);
-	log_info("|%d of session %s (pid %d): %s", t->ordinal, t->session->name,
-	    (int)t->pid, why);
+	log_info("|%d of session %s (pid %d, cmd: %s): %s", t->ordinal,
+	    t->session->name, (int)t->pid, argv_text(t->cmdline, ARGV_LOG_WIDTH,
+	    cmd, sizeof cmd), why);
 	failure = why;
 	if (op->done != NULL)
 		op->done(t, TS_RUNNING, op->arg);

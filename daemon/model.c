@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "log.h"
 #include "model.h"
 #include "procfs.h"
@@ -537,18 +538,20 @@ target_sync_state(struct target *t)
 }
 
 void
-target_status_line(const struct target *t, char *buf, size_t len)
+target_status_line(const struct target *t, int width, char *buf, size_t len)
 {
-	char mark = ' ', reason[16];
+	char mark = ' ', reason[16], tail[32] = "";
 	const char *stop = target_stop_reason(t, reason, sizeof reason);
 
 	if (t->session->current == t->ordinal)
 		mark = '.';
 	else if (t->session->event == t->ordinal)
 		mark = '#';
-	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s%s%s%s", mark, t->ordinal,
-	    (int)t->pid, how_names[t->how], t->exe, stop != NULL ? "  [stopped: " : "",
-	    stop != NULL ? stop : "", stop != NULL ? "]" : "");
+	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s", mark, t->ordinal,
+	    (int)t->pid, how_names[t->how], t->exe);
+	if (stop != NULL)
+		snprintf(tail, sizeof tail, "  [stopped: %s]", stop);
+	argv_text_line(buf, len, t->cmdline, tail, width);
 }
 
 json_t *
@@ -558,9 +561,9 @@ target_json(const struct target *t, enum target_state state)
 	const char *stop = state == TS_STOPPED ?
 	    target_stop_reason(t, reason, sizeof reason) : NULL;
 
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:s?}",
+	return json_pack("{s:i, s:i, s:s, s:s, s:o*, s:s, s:b, s:b, s:b, s:o, s:s?}",
 	    "ordinal", t->ordinal, "pid", (int)t->pid,
-	    "how", how_names[t->how], "name", t->exe,
+	    "how", how_names[t->how], "name", t->exe, "cmdline", argv_json(t->cmdline),
 	    "state", state_names[state],
 	    "current", t->session->current == t->ordinal,
 	    "event", t->session->event == t->ordinal,

@@ -207,8 +207,12 @@ void target_sync_state(struct target *t);
 /* running, or stopped when any thread is held or job-stopped. */
 enum target_state target_live_state(const struct target *t);
 
-/* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"). */
-void target_status_line(const struct target *t, char *buf, size_t len);
+/* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"),
+ * then its command line ("  cmd: make -j2"), cut so that the line fits in
+ * width characters (0: whole; argv_text_append). TARGET_LINE_MAX holds a
+ * whole one. */
+#define TARGET_LINE_MAX 4608
+void target_status_line(const struct target *t, int width, char *buf, size_t len);
 /* The process object of DESIGN §5 with the given state. */
 json_t *target_json(const struct target *t, enum target_state state);
 

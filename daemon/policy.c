@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "delay.h"
 #include "engine.h"
 #include "log.h"
@@ -171,7 +172,7 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 	struct target *t;
 	struct timespec now;
 	double latency_ms = -1;
-	char err[256];
+	char err[256], cmd[ARGV_LOG_MAX];
 	int attached = 0;
 
 	if (policies == NULL || policies->npolicies == 0 || pid == getpid() ||
@@ -210,8 +211,9 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 		if (exec_ns != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
 			latency_ms = ((double)now.tv_sec * 1e9 + now.tv_nsec -
 			    (double)exec_ns) / 1e6;
-		log_info("policy %s: attached pid %d (%s) into session %s as |%d",
-		    pol->name, (int)pid, t->exe, s->name, t->ordinal);
+		log_info("policy %s: attached pid %d (cmd: %s) into session %s as |%d",
+		    pol->name, (int)pid, argv_text(t->cmdline, ARGV_LOG_WIDTH, cmd,
+		    sizeof cmd), s->name, t->ordinal);
 		govern(t, "policy", pol->name, &pol->opts, latency_ms);
 		attached = 1;
 		break;
@@ -282,14 +284,17 @@ target_held(const struct target *t)
 static void
 action_done(struct target *t, enum target_state state, void *arg)
 {
+	char cmd[ARGV_LOG_MAX];
+
 	(void)arg;
 	if (state == TS_RUNNING)
 		log_warn("|%d of session %s (pid %d): the action after its time limit "
 		    "failed: %s", t->ordinal, t->session->name, (int)t->pid,
 		    engine_failure());
 	else
-		log_info("|%d of session %s (pid %d): %s after its time limit",
-		    t->ordinal, t->session->name, (int)t->pid, target_state_name(state));
+		log_info("|%d of session %s (pid %d, cmd: %s): %s after its time limit",
+		    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+		    ARGV_LOG_WIDTH, cmd, sizeof cmd), target_state_name(state));
 }
 
 /*
@@ -303,14 +308,15 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	bool timeout = strcmp(limit, "timeout") == 0;
 	const char *reason = timeout ? "timeout" : "break_timeout";
 	struct end_cause cause = { timeout ? END_TIMEOUT : END_BREAK_TIMEOUT, -1 };
-	char detail[512];
+	char detail[512], cmd[ARGV_LOG_MAX];
 	int rc = 0;
 
 	snprintf(detail, sizeof detail,
 	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s%s\",\"by\":\"%s\"}",
 	    limit, after, limit_action_name(action), handled ? "/h" : "", g->origin);
-	log_info("|%d of session %s (pid %d): %s of %gs is over: %s", t->ordinal,
-	    t->session->name, (int)t->pid, limit, after, limit_action_name(action));
+	log_info("|%d of session %s (pid %d, cmd: %s): %s of %gs is over: %s",
+	    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+	    ARGV_LOG_WIDTH, cmd, sizeof cmd), limit, after, limit_action_name(action));
 	target_event(t, "timeout", detail);
 	switch (action) {
 	case LIMIT_NONE:
@@ -472,6 +478,7 @@ readopt_limits(struct target *t)
 	struct gov *g;
 	json_t *detail;
 	const char *origin_kind = "policy";
+	char cmd[ARGV_LOG_MAX];
 	char *text, origin[160];
 	double joined_at, broke_at;
 
@@ -498,8 +505,9 @@ readopt_limits(struct target *t)
 	json_decref(detail);
 	if ((g = gov_add(t, origin, &l, joined_at)) != NULL)
 		g->broke_at = broke_at;
-	log_info("|%d of session %s (pid %d): keeps its limits (%s)", t->ordinal,
-	    t->session->name, (int)t->pid, origin);
+	log_info("|%d of session %s (pid %d, cmd: %s): keeps its limits (%s)",
+	    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+	    ARGV_LOG_WIDTH, cmd, sizeof cmd), origin);
 }
 
 bool

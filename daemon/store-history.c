@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "argv-text.h"
 #include "store.h"
 #include "store-history.h"
 
@@ -282,7 +283,7 @@ static json_t *history_json(sqlite3_stmt *s)
 	    "pid", sqlite3_column_int(s, 1),
 	    "how", (const char *)sqlite3_column_text(s, 2),
 	    "name", text_or_null(s, 3),
-	    "cmdline", text_or_null(s, 4),
+	    "cmdline", argv_json((const char *)sqlite3_column_text(s, 4)),
 	    "parent", int_or_null(s, 5),
 	    "uid", (json_int_t)sqlite3_column_int64(s, 6),
 	    "childdbg", sqlite3_column_int(s, 7) != 0,
@@ -340,13 +341,14 @@ json_t *store_history(struct store *st, int64_t session_id,
 
 static json_t *event_json(sqlite3_stmt *s)
 {
-	return json_pack("{s:I, s:f, s:s, s:o, s:o, s:o?}",
+	return json_pack("{s:I, s:f, s:s, s:o, s:o, s:o?, s:o*}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "at", sqlite3_column_double(s, 1),
 	    "kind", (const char *)sqlite3_column_text(s, 2),
 	    "ordinal", int_or_null(s, 3),
 	    "pid", int_or_null(s, 4),
-	    "detail", detail_column(s, 5));
+	    "detail", detail_column(s, 5),
+	    "cmdline", argv_json((const char *)sqlite3_column_text(s, 6)));
 }
 
 json_t *store_events_query(struct store *st, int64_t session_id,
@@ -363,7 +365,8 @@ json_t *store_events_query(struct store *st, int64_t session_id,
 		    f->ordinal >= 0 ? " AND ordinal = ?2" : "",
 		    f->pid >= 0 ? " AND pid = ?3" : "");
 	snprintf(sql, sizeof sql,
-	    "SELECT * FROM (SELECT e.id, e.at, e.kind, t.ordinal, t.pid, e.detail"
+	    "SELECT * FROM (SELECT e.id, e.at, e.kind, t.ordinal, t.pid, e.detail,"
+	    " t.cmdline"
 	    " FROM events e LEFT JOIN targets t ON t.id = e.target_id"
 	    " WHERE e.session_id = ?1%s%s%s%s%s"
 	    " ORDER BY e.id DESC LIMIT ?8) ORDER BY id",
