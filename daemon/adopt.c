@@ -81,6 +81,7 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		.pid = lt->pid, .start_time = lt->start_time,
 		.how = how_parse(lt->how), .uid = lt->uid, .exe = lt->exe,
 		.cmdline = lt->cmdline, .childdbg = lt->childdbg != 0,
+		.joined_at = lt->joined_at, .triage = lt->triage, .core = lt->core,
 	};
 	struct session *s;
 	struct target *t;
@@ -291,7 +292,7 @@ adopt_resync(struct store *st)
 				.uid = t->uid, .exe = strdup(t->exe),
 				.cmdline = strdup(t->cmdline),
 				.state = target_state_name(target_live_state(t)),
-				.childdbg = t->childdbg, .joined_at = rs->now,
+				.childdbg = t->childdbg, .joined_at = t->joined_at,
 			};
 		}
 	}

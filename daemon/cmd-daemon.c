@@ -64,6 +64,8 @@ events_print(struct cmd_ctx *ctx, json_t *events)
 	char line[1024];
 
 	json_array_foreach(events, i, ev) {
+		/* As the objects of events -f have it. */
+		json_object_set_new(ev, "session", json_string(ctx->session_name));
 		event_text(ev, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}

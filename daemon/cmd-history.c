@@ -383,6 +383,11 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 	json_array_foreach(targets, i, t) {
 		char fate_text[48];
 
+		target_json_row_keys(t, ctx->session_name,
+		    (int)json_integer_value(json_object_get(t, "ordinal")),
+		    json_is_string(json_object_get(t, "how")) &&
+		    strcmp(json_string_value(json_object_get(t, "how")), "create") == 0);
+
 		cmd_format_time(json_real_value(json_object_get(t, "joined_at")),
 		    joined, sizeof joined);
 		if (json_is_real(json_object_get(t, "ended_at")))

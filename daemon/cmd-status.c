@@ -18,14 +18,41 @@ status_data(const struct cmd_ctx *ctx, json_t *processes)
 	    "dormant", s == NULL || s->live == 0, "processes", processes);
 }
 
-/* processes is NULL when the client does not want the data. */
+static int
+digits(long v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* The width of the ordinal column of a listing of s. */
+static int
+ordinal_width(const struct session *s)
+{
+	const struct target *t;
+	int w = 1;
+
+	TAILQ_FOREACH(t, &s->targets, entry)
+		if (digits(t->ordinal) > w)
+			w = digits(t->ordinal);
+	return w;
+}
+
+/* processes is NULL when the client does not want the data; width is that
+ * of the listing's ordinals, 0 for a line on its own. */
 static void
-status_print(struct cmd_ctx *ctx, const struct target *t, json_t *processes)
+status_print(struct cmd_ctx *ctx, const struct target *t, int width,
+    json_t *processes)
 {
 	char line[TARGET_LINE_MAX];
 
 	if (cmd_wants_text(ctx)) {
-		target_status_line(t, ctx->width, line, sizeof line);
+		target_status_line_aligned(t, width, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
 	if (processes != NULL)
@@ -106,10 +133,12 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			json_decref(processes);
 			return CMD_FAILED;
 		}
-		status_print(ctx, t, processes);
+		status_print(ctx, t, 0, processes);
 	} else if (ctx->session != NULL) {
+		int width = cmd_wants_text(ctx) ? ordinal_width(ctx->session) : 0;
+
 		TAILQ_FOREACH(t, &ctx->session->targets, entry)
-			status_print(ctx, t, processes);
+			status_print(ctx, t, width, processes);
 	}
 	if (ctx->cmd->prefix.kind == PROCID_ALL)
 		cmd_print_dormant(ctx, ctx->session, 0);
@@ -128,7 +157,7 @@ cmd_select_exec(struct cmd_ctx *ctx)
 		return CMD_FAILED;
 	}
 	ctx->session->current = t->ordinal;
-	status_print(ctx, t, processes);
+	status_print(ctx, t, 0, processes);
 	cmd_set_data(ctx, status_data(ctx, processes));
 	return CMD_DONE;
 }

@@ -88,6 +88,9 @@ struct target {
 	uid_t uid;
 	char *exe;
 	char *cmdline;
+	double joined_at;
+	char *triage;		/* the text of its latest triage, or NULL */
+	char *core;		/* the core file of it, or NULL */
 	bool childdbg;
 	struct thread_list threads;
 	int nthreads;
@@ -155,6 +158,9 @@ struct target_params {
 	const char *cmdline;
 	bool childdbg;
 	const char *event_detail;	/* JSON for the join event, or NULL */
+	/* target_restore only: what the row says. */
+	double joined_at;
+	const char *triage, *core;
 };
 struct target *target_join(struct session *s, const struct target_params *p);
 /*
@@ -174,6 +180,11 @@ void target_end(struct target *t, enum target_state state, int exit_code,
     const char *event_detail);
 void target_set_exe(struct target *t, char *exe, char *cmdline);
 void target_set_childdbg(struct target *t, bool on);
+/* Where its latest triage wrote its stacks and core (NULL: none). */
+void target_set_triage(struct target *t, const char *text, const char *core);
+/* The directory of the created targets' logs (target-log.h), for the
+ * "log" key of target_json. */
+void model_set_logdir(const char *dir);
 struct target *target_by_pid(pid_t pid);
 struct target *target_by_ordinal(const struct session *s, int ordinal);
 /* Records a debug event of t (and makes t the session's event process). */
@@ -213,8 +224,22 @@ enum target_state target_live_state(const struct target *t);
  * whole one. */
 #define TARGET_LINE_MAX 4608
 void target_status_line(const struct target *t, int width, char *buf, size_t len);
-/* The process object of DESIGN §5 with the given state. */
+/* The same as a line of a listing: the ordinal right-aligned to
+ * ordinal_width, so that the columns stay aligned at any ordinal width. */
+void target_status_line_aligned(const struct target *t, int ordinal_width,
+    int width, char *buf, size_t len);
+/* The process object of DESIGN §5 with the given state: every key of a
+ * target that tetherctl(1) lists, the same ones as history's. */
 json_t *target_json(const struct target *t, enum target_state state);
+/* Sets the keys of a target object that the model knows and the database
+ * does not: current, event, stop (why it is held, or NULL) and log (the
+ * path of its output, or NULL). */
+void target_json_live_keys(json_t *o, bool current, bool event,
+    const char *stop, const char *log);
+/* The same for the row of target ordinal of session (history), live in
+ * the model or not; created: it joined by .create (it has a log). */
+void target_json_row_keys(json_t *o, const char *session, int ordinal,
+    bool created);
 
 /* Threads. */
 struct thread *thread_add(struct target *t, pid_t tid, enum thread_state state);

@@ -39,14 +39,21 @@ static char *dup_column(sqlite3_stmt *s, int col)
 
 /* --- live targets, for re-adoption */
 
+/* Where the latest triage (dump) of target t left the stacks and the core. */
+#define LATEST_TRIAGE_FILES \
+	"json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core')"
+#define LATEST_TRIAGE_JOIN \
+	"LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events" \
+	" WHERE target_id = t.id AND kind = 'triage')"
+
 int store_live_targets(struct store *st, struct live_target **out)
 {
 	sqlite3_stmt *s = prepare(st,
 	    "SELECT t.id, t.session_id, s.name, t.ordinal, t.pid, t.start_time,"
 	    " t.how, t.parent_id, ifnull(p.ordinal, -1), t.uid, t.exe, t.cmdline,"
-	    " t.state, t.childdbg"
+	    " t.state, t.childdbg, t.joined_at, " LATEST_TRIAGE_FILES
 	    " FROM targets t JOIN sessions s ON s.id = t.session_id"
-	    " LEFT JOIN targets p ON p.id = t.parent_id"
+	    " LEFT JOIN targets p ON p.id = t.parent_id " LATEST_TRIAGE_JOIN
 	    " WHERE t.state IN ('running', 'stopped') ORDER BY t.id");
 	struct live_target *list = NULL, *more, *lt;
 	int n = 0, cap = 0, rc;
@@ -77,8 +84,15 @@ int store_live_targets(struct store *st, struct live_target **out)
 			.cmdline = dup_column(s, 11),
 			.state = dup_column(s, 12),
 			.childdbg = sqlite3_column_int(s, 13),
+			.joined_at = sqlite3_column_double(s, 14),
+			.triage = sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL :
+			    dup_column(s, 15),
+			.core = sqlite3_column_type(s, 16) == SQLITE_NULL ? NULL :
+			    dup_column(s, 16),
 		};
-		if (!lt->session || !lt->how || !lt->exe || !lt->cmdline || !lt->state)
+		if (!lt->session || !lt->how || !lt->exe || !lt->cmdline || !lt->state ||
+		    (!lt->triage && sqlite3_column_type(s, 15) != SQLITE_NULL) ||
+		    (!lt->core && sqlite3_column_type(s, 16) != SQLITE_NULL))
 			break;
 	}
 	if (rc != SQLITE_DONE) {
@@ -105,6 +119,8 @@ void store_live_targets_free(struct live_target *list, int count)
 		free(list[i].exe);
 		free(list[i].cmdline);
 		free(list[i].state);
+		free(list[i].triage);
+		free(list[i].core);
 	}
 	free(list);
 }
@@ -309,12 +325,9 @@ json_t *store_history(struct store *st, int64_t session_id,
 	    "SELECT * FROM (SELECT t.ordinal, t.pid, t.how, t.exe, t.cmdline,"
 	    " p.ordinal, t.uid, t.childdbg, t.state, t.exit_code, t.exit_signal,"
 	    " t.start_time, t.joined_at, t.ended_at,"
-	    /* where its latest triage (dump) left the stacks and the core */
-	    " json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core'),"
-	    " t.reason, t.ended_by"
-	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id"
-	    " LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events"
-	    " WHERE target_id = t.id AND kind = 'triage')"
+	    " " LATEST_TRIAGE_FILES ", t.reason, t.ended_by"
+	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id "
+	    LATEST_TRIAGE_JOIN
 	    " WHERE t.session_id = ?1%s%s%s%s"
 	    " ORDER BY t.ordinal DESC LIMIT ?6) ORDER BY 1",
 	    f->ordinal >= 0 ? " AND t.ordinal = ?2" : "",

@@ -39,6 +39,8 @@ struct live_target {
 	char *cmdline;
 	char *state;
 	int childdbg;
+	double joined_at;
+	char *triage, *core;		/* of its latest triage, or NULL */
 };
 
 /* Every live target, by id (a parent comes before its children). Count, or

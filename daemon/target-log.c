@@ -35,6 +35,24 @@ log_dir_open(const char *logdir, char *err, size_t errlen)
 	return fd;
 }
 
+static void
+log_name(const char *session, int ordinal, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%d.log", session, ordinal);
+}
+
+int
+target_log_path(const char *logdir, const char *session, int ordinal,
+    char *buf, size_t len)
+{
+	char name[TETHER_SESSION_NAME_MAX + 32];
+	int n;
+
+	log_name(session, ordinal, name, sizeof name);
+	n = snprintf(buf, len, "%s/%s", logdir, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int
 target_log_create(const char *logdir, const char *session, int ordinal,
     char *err, size_t errlen)
@@ -49,7 +67,7 @@ target_log_create(const char *logdir, const char *session, int ordinal,
 		snprintf(err, errlen, "bad session name '%s': %s", session, why);
 		return -1;
 	}
-	snprintf(name, sizeof name, "%s-%d.log", session, ordinal);
+	log_name(session, ordinal, name, sizeof name);
 	if ((dfd = log_dir_open(logdir, err, errlen)) == -1)
 		return -1;
 	fd = openat(dfd, name, flags, 0600);

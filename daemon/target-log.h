@@ -17,6 +17,10 @@
  * its descriptor (O_CLOEXEC, append) or -1 with a message in err. A file of
  * that name left by an earlier database is replaced.
  */
+/* The path of that log: 0, or -1 when it does not fit in len. */
+int target_log_path(const char *logdir, const char *session, int ordinal,
+    char *buf, size_t len);
+
 int target_log_create(const char *logdir, const char *session, int ordinal,
     char *err, size_t errlen);
 

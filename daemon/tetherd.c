@@ -312,6 +312,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	model_init(st);
+	model_set_logdir(cmd_env.logdir);
 	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
 		goto out_store;

@@ -294,6 +294,8 @@ triage_record(struct triage *tr)
 			json_object_set(d, "error", json_object_get(it->proc, "error"));
 		if ((detail = json_dumps(d, JSON_COMPACT)) != NULL)
 			target_event(t, "triage", detail);
+		target_set_triage(t, tr->file,
+		    json_string_value(json_object_get(it->proc, "core")));
 		free(detail);
 		json_decref(d);
 		tr->pending++;

@@ -55,11 +55,13 @@ in_session() {
 	return 1
 }
 
-# target_json SESSION PID: the process object of |* --json, keys sorted,
-# without the marks (current, event), which depend on the events' order.
+# target_obj SESSION PID: what a policy decides of the process object of
+# |* --json, keys sorted: not the marks (current, event), which depend on
+# the events' order, nor the times and the command line (every key of the
+# object is checked by columns.sh).
 target_obj() {
 	ctl -s "$1" --json '|*'
-	jget "$OUT" 'json.dumps([{k: v for k, v in p.items() if k not in ("current", "event")} for p in d["processes"] if p["pid"] == '"$2"'][0], sort_keys=True, separators=(",", ":"))'
+	jget "$OUT" 'json.dumps([{k: v for k, v in p.items() if k in ("childdbg", "how", "name", "ordinal", "parent", "pid", "state", "stop")} for p in d["processes"] if p["pid"] == '"$2"'][0], sort_keys=True, separators=(",", ":"))'
 }
 
 # events_of PID: "kind detail" lines of the target with that pid (the

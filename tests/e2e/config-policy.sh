@@ -93,7 +93,7 @@ OUTER_MS=$("$PY" -c 'import sys; print(int((float(sys.argv[2]) - float(sys.argv[
 step "attached $DAEMON_MS ms after the exec (at most 50); $OUTER_MS ms after the call to execv"
 [ "$DAEMON_MS" -le 50 ] || fail "the forker was attached $DAEMON_MS ms after its exec (limit 50 ms)"
 [ "$OUTER_MS" -le 1000 ] || fail "the forker was attached $OUTER_MS ms after its execv call (limit 1 s)"
-assert_eq '{"childdbg":true,"cmdline":"'"$(cmd_of "$F")"'","how":"attach","name":"'"$FORKER_EXE"'","ordinal":0,"parent":null,"pid":'"$F"',"state":"running","stop":null}' \
+assert_eq '{"childdbg":true,"how":"attach","name":"'"$FORKER_EXE"'","ordinal":0,"parent":null,"pid":'"$F"',"state":"running","stop":null}' \
 	"$(target_obj farm "$F")" "|* --json of the forker in session farm"
 assert_eq "attach policy" "$(db "SELECT group_concat(kind, ' ') FROM (SELECT e.kind FROM events e
 	JOIN targets t ON t.id = e.target_id WHERE t.pid = $F ORDER BY e.id)")" "events of the forker"

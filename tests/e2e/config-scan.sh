@@ -58,7 +58,7 @@ spawn_sleeper nap
 NAP=$LAST_PID
 wait_until in_session naps "$NAP"
 assert_tracer "$NAP" "$DAEMON_PID"
-assert_eq '{"childdbg":true,"cmdline":"'"$(cmd_of "$NAP")"'","how":"attach","name":"'"$SLEEPER_EXE"'","ordinal":0,"parent":null,"pid":'"$NAP"',"state":"running","stop":null}' \
+assert_eq '{"childdbg":true,"how":"attach","name":"'"$SLEEPER_EXE"'","ordinal":0,"parent":null,"pid":'"$NAP"',"state":"running","stop":null}' \
 	"$(target_obj naps "$NAP")" "|* --json of the sleeper in session naps"
 assert_eq "attach 
 policy {\"policy\":\"sleepers\"}" "$(events_of "$NAP")" "events of the sleeper"

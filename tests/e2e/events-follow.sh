@@ -118,10 +118,4 @@ wait_until has_lines "$DIR/follow.json" $((N + 1))
 ctl status
 stop_daemon
 assert_eq 0 "$DAEMON_RC" "exit status of tetherd"
-wait_until not is_alive "$FJ"
-RC=0
-wait "$FJ" || RC=$?
-# The end of the stream is no success: the follower says why and exits 3.
-assert_eq 3 "$RC" "exit status of the --json follower when the daemon stopped"
-assert_eq "tetherctl: events: end of the stream from $SOCK: the daemon stopped (Terminated)" \
-	"$(<"$DIR/follow-json.err")" "stderr of the --json follower"
+assert_follower_told_stop "$FJ" "$DIR/follow-json.err"
