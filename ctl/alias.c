@@ -131,7 +131,7 @@ static const struct alias {
 } aliases[] = {
 	{ "ps", "|*", TAKES_TARGET | TAKES_L, "ps [-l] [N | ~PID | -p PID]",
 	    "status of every process of the session, or of one (|*, |N; -l: "
-	    "with its command line and log)" },
+	    "with its log)" },
 	{ "select", "|s", TAKES_TARGET | NEEDS_TARGET,
 	    "select N | ~PID | -p PID", "select the current process (|Ns)" },
 	{ "detach", ".detach", TAKES_TARGET | TAKES_NH,

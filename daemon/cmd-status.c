@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "argv-text.h"
 #include "cmd.h"
+#include "cmd-history.h"
+#include "signals.h"
 
 /* NULL when processes is: the client does not want the data. */
 static json_t *
@@ -43,25 +46,22 @@ ordinal_width(const struct session *s)
 
 /* processes is NULL when the client does not want the data; width is that
  * of the listing's ordinals, 0 for a line on its own; long_form: the
- * command line and the log under the line (ps -l). */
+ * log of a created target under its line (ps -l). */
 static void
 status_print(struct cmd_ctx *ctx, const struct target *t, int width,
     bool long_form, json_t *processes)
 {
-	char line[512];
+	char line[TARGET_LINE_MAX];
 	json_t *o = processes != NULL || (long_form && cmd_wants_text(ctx)) ?
 	    target_json(t, target_live_state(t)) : NULL;
 
 	if (cmd_wants_text(ctx)) {
-		target_status_line_aligned(t, width, line, sizeof line);
+		target_status_line_aligned(t, width, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
-	if (cmd_wants_text(ctx) && long_form) {
-		cmd_print(ctx, "      cmd: %s", t->cmdline);
-		if (json_is_string(json_object_get(o, "log")))
-			cmd_print(ctx, "      log: %s",
-			    json_string_value(json_object_get(o, "log")));
-	}
+	if (cmd_wants_text(ctx) && long_form &&
+	    json_is_string(json_object_get(o, "log")))
+		cmd_print(ctx, "      log: %s", json_string_value(json_object_get(o, "log")));
 	if (processes != NULL)
 		json_array_append_new(processes, o);
 	else if (o != NULL)
@@ -75,6 +75,57 @@ status_processes(const struct cmd_ctx *ctx)
 	return cmd_wants_data(ctx) ? json_array() : NULL;
 }
 
+/*
+ * |N of a target that has ended: its row, with how and why it ended
+ * ("Result: timeout", as systemctl status says it), read on the store's
+ * thread. No such process when the session never had it.
+ */
+static enum cmd_result
+status_ended_print(struct cmd_ctx *ctx, json_t *rows)
+{
+	json_t *row = json_array_get(rows, 0), *processes;
+	char fate[48], line[TARGET_LINE_MAX], name[48], tail[96];
+
+	if (row == NULL || json_is_null(json_object_get(row, "ended_at"))) {
+		json_decref(rows);
+		return cmd_error(ctx, CMD_FAILED, "no such process: %s",
+		    procid_format(&ctx->cmd->prefix, name, sizeof name));
+	}
+	cmd_history_fate(row, fate, sizeof fate);
+	snprintf(line, sizeof line, "   %lld  id: %lld  %s  name: %s",
+	    (long long)json_integer_value(json_object_get(row, "ordinal")),
+	    (long long)json_integer_value(json_object_get(row, "pid")),
+	    json_string_value(json_object_get(row, "how")),
+	    json_is_string(json_object_get(row, "name")) ?
+	    json_string_value(json_object_get(row, "name")) : "?");
+	snprintf(tail, sizeof tail, "  [ended: %s]  Result: %s", fate,
+	    json_is_string(json_object_get(row, "reason")) ?
+	    json_string_value(json_object_get(row, "reason")) : "-");
+	argv_text_line(line, sizeof line,
+	    json_string_value(json_object_get(row, "cmdline")), tail, ctx->width);
+	cmd_print(ctx, "%s", line);
+	/* The keys of a process that the database does not hold. */
+	target_json_row_keys(row, ctx->session_name,
+	    (int)json_integer_value(json_object_get(row, "ordinal")),
+	    strcmp(json_string_value(json_object_get(row, "how")), "create") == 0);
+	if ((processes = status_processes(ctx)) != NULL)
+		json_array_append(processes, row);
+	json_decref(rows);
+	cmd_set_data(ctx, status_data(ctx, processes));
+	return CMD_DONE;
+}
+
+/* Whether |N names a target of the session that is no longer live. */
+static bool
+names_ended(const struct cmd_ctx *ctx)
+{
+	const struct procid *id = &ctx->cmd->prefix;
+
+	/* Ordinals are never given twice; a pid may now be another process. */
+	return ctx->session != NULL && id->kind == PROCID_ORDINAL &&
+	    target_by_ordinal(ctx->session, (int)id->value) == NULL;
+}
+
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx)
 {
@@ -84,6 +135,14 @@ cmd_status_exec(struct cmd_ctx *ctx)
 
 	if (long_form && strcmp(ctx->cmd->argv[0], "-l") != 0)
 		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
+	if (names_ended(ctx)) {
+		struct look_opts o = {
+			.session_id = ctx->session->id,
+			.ordinal = (int)ctx->cmd->prefix.value, .pid = -1, .limit = 1,
+		};
+
+		return cmd_look_query(ctx, &o, false, status_ended_print);
+	}
 	processes = status_processes(ctx);
 	if (ctx->cmd->prefix.kind != PROCID_ALL) {
 		if ((t = cmd_lookup(ctx, &ctx->cmd->prefix)) == NULL) {

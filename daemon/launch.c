@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "cmd.h"
 #include "conf.h"
 #include "delay.h"
@@ -75,7 +76,7 @@ launch_start(struct launch_rec *r)
 		.uid = spec->has_user ? spec->uid : getuid(),
 		.gid = spec->has_user ? spec->gid : getgid(),
 	};
-	char err[PATH_MAX + 128], **env, **saved;
+	char err[PATH_MAX + 128], cmd[ARGV_LOG_MAX], **env, **saved;
 	struct session *s;
 	struct target *t;
 
@@ -111,7 +112,8 @@ launch_start(struct launch_rec *r)
 	r->target_id = t->id;
 	r->pid = t->pid;
 	log_info("target %s: started %s as |%d of session %s (pid %d)%s", r->name,
-	    t->exe, t->ordinal, s->name, (int)t->pid, r->starts > 1 ? ", again" : "");
+	    argv_text(t->cmdline, ARGV_LOG_WIDTH, cmd, sizeof cmd), t->ordinal,
+	    s->name, (int)t->pid, r->starts > 1 ? ", again" : "");
 	policy_govern(t, "target", r->name, &spec->opts);
 }
 

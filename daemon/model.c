@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "log.h"
 #include "model.h"
 #include "procfs.h"
@@ -23,6 +24,14 @@ static const char *model_logdir;
 static const char *const how_names[] = { "create", "attach", "child" };
 static const char *const state_names[] = {
 	"running", "stopped", "exited", "killed", "detached", "abandoned", "lost",
+};
+
+static const char *const reason_names[] = {
+	[END_NONE] = NULL, [END_EXIT] = "exit", [END_CRASH] = "crash",
+	[END_TIMEOUT] = "timeout", [END_BREAK_TIMEOUT] = "break-timeout",
+	[END_KILLED] = "killed", [END_DETACHED] = "detached",
+	[END_ABANDONED] = "abandoned", [END_SHUTDOWN] = "shutdown",
+	[END_LOST] = "lost",
 };
 
 static void *
@@ -118,6 +127,12 @@ const char *
 target_how_name(enum target_how how)
 {
 	return how_names[how];
+}
+
+const char *
+end_reason_name(enum end_reason reason)
+{
+	return reason_names[reason];
 }
 
 const char *
@@ -387,12 +402,31 @@ target_event(struct target *t, const char *kind, const char *detail)
 		event_observers[i](t, kind, detail);
 }
 
+/* The reason recorded for an end: a process that exited by itself did so
+ * whatever an operation under way was for. */
+static struct end_cause
+end_cause_of(enum target_state state, int exit_signal, const struct end_cause *cause)
+{
+	static const enum end_reason by_state[] = {
+		[TS_KILLED] = END_KILLED, [TS_DETACHED] = END_DETACHED,
+		[TS_ABANDONED] = END_ABANDONED, [TS_LOST] = END_LOST,
+	};
+
+	if (state == TS_EXITED)
+		return (struct end_cause){ exit_signal > 0 ? END_CRASH : END_EXIT, -1 };
+	if (cause != NULL && cause->reason != END_NONE)
+		return *cause;
+	return (struct end_cause){ by_state[state], -1 };
+}
+
 void
 target_end(struct target *t, enum target_state state, int exit_code,
-    int exit_signal, const char *event_kind, const char *event_detail)
+    int exit_signal, const struct end_cause *cause, const char *event_kind,
+    const char *event_detail)
 {
 	struct session *s = t->session;
 	struct thread *th;
+	struct end_cause why = end_cause_of(state, exit_signal, cause);
 
 	/* A process let go lives on: its row gets its real start time. One
 	 * that ended is gone from /proc. */
@@ -401,8 +435,9 @@ target_end(struct target *t, enum target_state state, int exit_code,
 	else if (t->unsettled)
 		settle_start_time(t);
 	target_event(t, event_kind, event_detail);
-	if (store_target_end(model_st, t->id, state_names[state], exit_code,
-	    exit_signal, model_now()) == -1)
+	if (store_target_end(model_st, t->id, state_names[state],
+	    reason_names[why.reason], why.by, exit_code, exit_signal,
+	    model_now()) == -1)
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
 	for (int i = 0; i < OBSERVERS_MAX && end_observers[i] != NULL; i++)
 		end_observers[i](t, state, exit_code, exit_signal);
@@ -526,25 +561,26 @@ target_sync_state(struct target *t)
 
 void
 target_status_line_aligned(const struct target *t, int ordinal_width,
-    char *buf, size_t len)
+    int width, char *buf, size_t len)
 {
-	char mark = ' ', reason[16];
+	char mark = ' ', reason[16], tail[32] = "";
 	const char *stop = target_stop_reason(t, reason, sizeof reason);
 
 	if (t->session->current == t->ordinal)
 		mark = '.';
 	else if (t->session->event == t->ordinal)
 		mark = '#';
-	snprintf(buf, len, "%c  %*d  id: %d  %s  name: %s%s%s%s", mark,
-	    ordinal_width, t->ordinal, (int)t->pid, how_names[t->how], t->exe,
-	    stop != NULL ? "  [stopped: " : "", stop != NULL ? stop : "",
-	    stop != NULL ? "]" : "");
+	snprintf(buf, len, "%c  %*d  id: %d  %s  name: %s", mark, ordinal_width,
+	    t->ordinal, (int)t->pid, how_names[t->how], t->exe);
+	if (stop != NULL)
+		snprintf(tail, sizeof tail, "  [stopped: %s]", stop);
+	argv_text_line(buf, len, t->cmdline, tail, width);
 }
 
 void
-target_status_line(const struct target *t, char *buf, size_t len)
+target_status_line(const struct target *t, int width, char *buf, size_t len)
 {
-	target_status_line_aligned(t, 0, buf, len);
+	target_status_line_aligned(t, 0, width, buf, len);
 }
 
 void
@@ -563,10 +599,10 @@ target_json(const struct target *t, enum target_state state)
 	    target_stop_reason(t, reason, sizeof reason) : NULL;
 	json_t *o;
 
-	o = json_pack("{s:i, s:i, s:s, s:s, s:s, s:o, s:I, s:b, s:s, s:o, s:o,"
-	    " s:I, s:f, s:o, s:o, s:o}",
+	o = json_pack("{s:i, s:i, s:s, s:s, s:o, s:o, s:I, s:b, s:s, s:o, s:o,"
+	    " s:I, s:f, s:o, s:o, s:o, s:o, s:o}",
 	    "ordinal", t->ordinal, "pid", (int)t->pid,
-	    "how", how_names[t->how], "name", t->exe, "cmdline", t->cmdline,
+	    "how", how_names[t->how], "name", t->exe, "cmdline", argv_json(t->cmdline),
 	    "parent", t->parent_ordinal >= 0 ? json_integer(t->parent_ordinal) : json_null(),
 	    "uid", (json_int_t)t->uid, "childdbg", t->childdbg,
 	    "state", state_names[state],
@@ -574,7 +610,8 @@ target_json(const struct target *t, enum target_state state)
 	    "start_time", (json_int_t)t->start_time, "joined_at", t->joined_at,
 	    "ended_at", json_null(),
 	    "triage", t->triage != NULL ? json_string(t->triage) : json_null(),
-	    "core", t->core != NULL ? json_string(t->core) : json_null());
+	    "core", t->core != NULL ? json_string(t->core) : json_null(),
+	    "reason", json_null(), "ended_by", json_null());
 	target_json_live_keys(o, t->session->current == t->ordinal,
 	    t->session->event == t->ordinal, stop,
 	    t->how == HOW_CREATE && model_logdir != NULL &&

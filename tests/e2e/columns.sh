@@ -41,7 +41,7 @@ assert_eq "$ALL" "$(keys 'sorted(d["targets"][3])')" "keys of a live target in h
 assert_eq "$ALL" "$(keys 'sorted(d["targets"][5])')" "keys of a killed target in history against |*"
 assert_eq "$ALL" "$(keys 'sorted(d["targets"][4])')" "keys of a detached target in history against |*"
 # Every key, listed in tetherctl(1) with its type.
-assert_eq '["childdbg","cmdline","core","current","ended_at","event","exit_code","exit_signal","how","joined_at","log","name","ordinal","parent","pid","start_time","state","stop","triage","uid"]' \
+assert_eq '["childdbg","cmdline","core","current","ended_at","ended_by","event","exit_code","exit_signal","how","joined_at","log","name","ordinal","parent","pid","reason","start_time","state","stop","triage","uid"]' \
 	"$ALL" "the keys of a process"
 step "a live target's values agree between |* and history"
 ctl --json '|*'
@@ -51,7 +51,7 @@ assert_eq "$LIVE" "$(jget "$OUT" 'json.dumps(d["targets"][0], sort_keys=True)')"
 
 step "events objects name their session"
 ctl --json events -n 1
-assert_eq '["at","detail","id","kind","ordinal","pid","session"]' "$(keys 'sorted(d["events"][0])')" "keys of an event"
+assert_eq '["at","cmdline","detail","id","kind","ordinal","pid","session"]' "$(keys 'sorted(d["events"][0])')" "keys of an event"
 # The keys of an event that name its target are those of a process.
 ctl --json '|3'
 P3=$(jget "$OUT" '"%d %d" % (d["processes"][0]["ordinal"], d["processes"][0]["pid"])')

@@ -102,6 +102,8 @@ DAEMON_PID=
 # starts for it and what the helpers fork: cleanup finds them all by it.
 export TETHER_E2E_TAG=$DIR
 unset TETHER_SOCKET TETHER_SESSION
+# Text is as wide as it needs to be, unless a test asks for a width.
+unset COLUMNS
 # Under ThreadSanitizer (configure --enable-tsan) the first data race ends
 # tetherd, so that no test passes beside one.
 export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
@@ -354,9 +356,23 @@ ctl_ok() {
 	[ "$RC" == 0 ]
 }
 
-# status_line MARK ORDINAL PID HOW NAME: a line of `|*` as the spec writes it.
+# cmd_of PID: the command line of PID as tetherd shows it whole: its
+# arguments joined by blanks (nothing when it has none, or is gone).
+cmd_of() {
+	local arg args=()
+	while IFS= read -r -d '' arg; do
+		args+=("$arg")
+	done <"/proc/$1/cmdline" 2>/dev/null || true
+	echo "${args[*]}"
+}
+
+# status_line MARK ORDINAL PID HOW NAME: a line of `|*` as the spec writes
+# it, with the command line PID has now.
 status_line() {
+	local cmd
+	cmd=$(cmd_of "$3")
 	printf '%s  %s  id: %s  %s  name: %s' "$@"
+	[ -z "$cmd" ] || printf '  cmd: %s' "$cmd"
 }
 
 # listed_line ORDINAL: the `|*` line of that ordinal (from OUT), or nothing.

@@ -61,7 +61,6 @@ ctl --json history
 assert_eq "$LOG0" "$(jget "$OUT" 'd["targets"][0]["log"]')" "log of |0 in history --json"
 ctl ps -l
 assert_match $'(^|\n)      log: '"$LOG0"'$' "$OUT" "ps -l (the log)"
-assert_match $'(^|\n)      cmd: sh '"$DIR/sayer.sh $DIR/s0"$'\n' "$OUT" "ps -l (the command line)"
 ctl_expect 2 '|* -x'
 assert_eq "tetherctl: usage: |[.|#|*|N|~[PID]] [-l]" "$ERR" "|* -x"
 assert_eq 600 "$(stat -c %a "$LOG0")" "mode of the log"
