@@ -329,7 +329,7 @@ look_run(struct store *st, void *arg)
 	else
 		j->rows = store_history(st, o->session_id, &(struct history_filter){
 		    .ordinal = o->ordinal, .pid = o->pid, .states = o->words,
-		    .since = o->since, .limit = (int)o->limit });
+		    .since = o->since, .limit = (int)o->limit, .verdict = o->verdict });
 	if (j->rows == NULL)
 		snprintf(j->errmsg, sizeof j->errmsg, "%s", store_errmsg(st));
 }

@@ -36,6 +36,7 @@ struct look_opts {
 	double since, until;	/* 0: no bound */
 	int64_t after_id;	/* 0: none */
 	long limit;		/* 0: no limit */
+	bool verdict;		/* history: with history_filter.verdict's */
 };
 
 /* Parses ctx's prefix and arguments; CMD_DONE, or the error already set. */
