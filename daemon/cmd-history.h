@@ -50,6 +50,11 @@ void cmd_look_free(struct look_opts *o);
 enum cmd_result cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o,
     bool events, enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows));
 
+/* history and report: the targets picked by ctx's options (with
+ * history_filter.verdict's keys when verdict), handed to print. */
+enum cmd_result cmd_history_query(struct cmd_ctx *ctx, bool verdict,
+    enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows));
+
 /* How a target of store_history ended (or that it has not): "exited 0",
  * "exited on SIGSEGV", "killed". */
 void cmd_history_fate(const json_t *t, char *buf, size_t len);

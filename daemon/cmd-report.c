@@ -115,18 +115,7 @@ report_print(struct cmd_ctx *ctx, json_t *targets)
 static enum cmd_result
 cmd_report_exec(struct cmd_ctx *ctx)
 {
-	struct look_opts o;
-
-	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
-		cmd_look_free(&o);
-		return CMD_FAILED;
-	}
-	if (o.session_id == 0) {
-		cmd_look_free(&o);
-		return report_print(ctx, json_array());
-	}
-	o.verdict = true;
-	return cmd_look_query(ctx, &o, false, report_print);
+	return cmd_history_query(ctx, true, report_print);
 }
 
 const struct cmd_entry cmd_report_entry = {
