@@ -268,7 +268,8 @@ static int build(const struct junit *j, xmlBufferPtr buf, long long total[4])
 {
 	struct out o = { xmlNewTextWriterMemory(buf, 0), false };
 	time_t now = time(NULL);
-	char stamp[32];
+	char stamp[32] = "";
+	struct tm tm;
 	const json_t *suite;
 	long long n[4];
 	size_t i;
@@ -276,7 +277,8 @@ static int build(const struct junit *j, xmlBufferPtr buf, long long total[4])
 
 	if (o.w == NULL)
 		return -1;
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", localtime(&now));
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 	memset(total, 0, 4 * sizeof *total);
 	json_array_foreach(j->suites, i, suite) {
 		tally(suite, n);
