@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -96,7 +97,7 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		res->lost++;
 		return;
 	}
-	if ((s = session_ensure(lt->session)) == NULL || s->id != lt->session_id ||
+	if ((s = session_ensure(lt->session, geteuid())) == NULL || s->id != lt->session_id ||
 	    (t = target_restore(s, &p, lt->id, lt->ordinal, lt->parent_id,
 	    lt->parent_ordinal)) == NULL) {
 		mark_lost(st, lt, "cannot be put back in the model", NULL);

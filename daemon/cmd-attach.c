@@ -30,5 +30,6 @@ cmd_attach_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_attach_entry = {
 	.name = ".attach", .usage = ".attach PID",
 	.min_args = 1, .max_args = 1, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_attach_exec,
 };

@@ -50,11 +50,13 @@ cmd_allstop_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_breakin_entry = {
 	.name = ".breakin", .usage = ".breakin",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_breakin_exec,
 };
 
 const struct cmd_entry cmd_allstop_entry = {
 	.name = ".allstop", .usage = ".allstop [0 | 1]",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_allstop_exec,
 };

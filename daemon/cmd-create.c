@@ -36,5 +36,6 @@ cmd_create_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_create_entry = {
 	.name = ".create", .usage = ".create CMD [ARGS...]",
 	.min_args = 1, .max_args = -1, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_create_exec,
 };

@@ -24,6 +24,9 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	cmd_print(ctx, "database: %s", cmd_env.database);
 	config_status(ctx, NULL);
 	TAILQ_FOREACH(s, session_all(), entry) {
+		/* Other users' sessions are theirs to see (DESIGN §6). */
+		if (ctx->peer_uid != 0 && s->owner != ctx->peer_uid)
+			continue;
 		cmd_print(ctx, "session %s: %d live target(s)%s", s->name, s->live,
 		    s->live == 0 ? ", dormant" : "");
 		json_array_append_new(sessions, json_pack("{s:s, s:i, s:b}",
@@ -85,5 +88,6 @@ const struct cmd_entry cmd_events_entry = {
 	.usage = "events [-p PROC] [-P PID] [-k KIND,...] [-s SINCE] [-u UNTIL]"
 	    " [-a ID] [COUNT], or events -f",
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_events_exec,
 };

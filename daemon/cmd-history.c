@@ -155,6 +155,7 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	struct procid id;
 	const char *err, *arg, *opt;
 	char *end, buf[48];
+	uid_t owner;	/* checked before the command runs (cmd_entry.owner_only) */
 	long v;
 	int i, n;
 
@@ -162,7 +163,7 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	/* History outlives the daemon: a session it does not hold now is
 	 * looked up in the database, never created. */
 	o->session_id = ctx->session != NULL ? ctx->session->id :
-	    store_session_lookup(model_store(), ctx->session_name);
+	    store_session_lookup(model_store(), ctx->session_name, &owner);
 	if (o->session_id == -1)
 		return cmd_error(ctx, CMD_FAILED, "database: %s",
 		    store_errmsg(model_store()));
@@ -319,5 +320,6 @@ const struct cmd_entry cmd_history_entry = {
 	.name = "history",
 	.usage = "history [-p PROC] [-P PID] [-S STATE,...] [-s SINCE] [COUNT]",
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_history_exec,
 };

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "creds.h"
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
@@ -113,9 +115,8 @@ engine_attach(struct session *s, pid_t pid, uid_t peer_uid, char *err,
 		    (int)pid, (int)ps.tgid);
 		return NULL;
 	}
-	if (peer_uid != 0 && ps.uid != peer_uid) {
-		error_msg(err, errlen, "permission denied: process %d runs as uid %u",
-		    (int)pid, (unsigned)ps.uid);
+	if (!creds_may_access(pid, peer_uid, buf, sizeof buf)) {
+		error_msg(err, errlen, "permission denied: %s", buf);
 		return NULL;
 	}
 	if (ps.tracer != 0) {
@@ -126,6 +127,14 @@ engine_attach(struct session *s, pid_t pid, uid_t peer_uid, char *err,
 	if (ptrace(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) == -1) {
 		error_msg(err, errlen, "cannot attach to %d: %s", (int)pid,
 		    seize_error(errno, buf, sizeof buf));
+		return NULL;
+	}
+	/* It may have exec'd a setuid program between the check and the
+	 * seize: look again now that it is ours. An exec after the seize
+	 * stops at its exec event, where the engine checks it again. */
+	if (!creds_may_access(pid, peer_uid, buf, sizeof buf)) {
+		release_unrecorded(pid);
+		error_msg(err, errlen, "permission denied: %s", buf);
 		return NULL;
 	}
 	exe = procfs_exe(pid);
@@ -234,6 +243,12 @@ create_child_exec(const struct create_child *c)
 	    setgid(c->p->gid) == -1 || setuid(c->p->uid) == -1)) {
 		dprintf(2, "tetherd: cannot run as uid %u: %s\n", (unsigned)c->p->uid,
 		    strerror(errno));
+		_exit(127);
+	}
+	/* What a client starts never gains privileges it lacks: a root
+	 * tracer would let a setuid exec take effect (DESIGN §6). */
+	if (c->p->uid != 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		dprintf(2, "tetherd: no_new_privs: %s\n", strerror(errno));
 		_exit(127);
 	}
 	execv(c->path, c->p->argv);

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "creds.h"
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
@@ -310,6 +311,35 @@ on_exec(struct thread *th)
 	json_decref(obj);
 }
 
+/*
+ * A root tracer lets a setuid, setgid or file-capability exec take effect,
+ * where the kernel would not for the session's user. In a session of a user
+ * other than root, a process that gained privileges by its exec is let go
+ * at once, left running, recorded as detached with an event "release" that
+ * says why (DESIGN §6). th is in its exec stop, the target's one thread.
+ */
+static bool
+release_if_privileged(struct thread *th)
+{
+	struct target *t = th->target;
+	char why[160];
+	json_t *obj;
+	char *detail;
+
+	if (t->session->owner == 0 ||
+	    creds_may_access(t->pid, t->session->owner, why, sizeof why))
+		return false;
+	ptrace_ok(ptrace(PTRACE_DETACH, th->tid, 0, 0), "PTRACE_DETACH", th->tid);
+	log_info("session %s: |%d (pid %d) let go at its exec: %s", t->session->name,
+	    t->ordinal, (int)t->pid, why);
+	obj = json_pack("{s:s}", "reason", why);
+	detail = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
+	op_finish(t, TS_DETACHED, -1, -1, "release", detail);
+	free(detail);
+	json_decref(obj);
+	return true;
+}
+
 /* A SIGTRAP the target sent itself (raise, kill) is not a breakpoint. */
 static bool
 raised_by_itself(const struct thread *th)
@@ -456,7 +486,8 @@ handle_status(pid_t tid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		on_exec(th);
-		thread_stopped(th, STOP_EVENT);
+		if (!release_if_privileged(th))
+			thread_stopped(th, STOP_EVENT);
 		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop reports the stopping signal; an interrupt, a

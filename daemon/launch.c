@@ -79,7 +79,7 @@ launch_start(struct launch_rec *r)
 	struct session *s;
 	struct target *t;
 
-	if ((s = session_ensure(spec->opts.session)) == NULL) {
+	if ((s = session_ensure(spec->opts.session, geteuid())) == NULL) {
 		log_warn("target %s: cannot create session %s", r->name,
 		    spec->opts.session);
 		return;

@@ -36,9 +36,9 @@ static char *dup_column(sqlite3_stmt *s, int col)
 	return strdup(t != NULL ? t : "");
 }
 
-int64_t store_session_lookup(struct store *st, const char *name)
+int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT id FROM sessions WHERE name = ?1");
+	sqlite3_stmt *s = prepare(st, "SELECT id, owner FROM sessions WHERE name = ?1");
 	int64_t id = 0;
 	int rc;
 
@@ -49,8 +49,10 @@ int64_t store_session_lookup(struct store *st, const char *name)
 		return db_error(st);
 	}
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
+		*owner = (uid_t)sqlite3_column_int64(s, 1);
+	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st);

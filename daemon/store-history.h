@@ -16,9 +16,9 @@
 
 struct store;
 
-/* The id of the session called name, without creating it: 0 when there
- * is none, -1 on error. */
-int64_t store_session_lookup(struct store *st, const char *name);
+/* The id of the session called name, without creating it, and its owner:
+ * 0 when there is none, -1 on error. */
+int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner);
 
 /* A row of targets in a live state (running, stopped), with its session's
  * name and its parent's ordinal (-1 when it has no parent target). */

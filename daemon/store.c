@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -47,9 +49,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * take it later with SQLITE_BUSY and no wait. */
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
-	[S_SESSION_FIND] = "SELECT id FROM sessions WHERE name = ?1",
+	[S_SESSION_FIND] = "SELECT id, owner FROM sessions WHERE name = ?1",
 	[S_SESSION_INSERT] =
-	    "INSERT INTO sessions (name, created_at) VALUES (?1, ?2)",
+	    "INSERT INTO sessions (name, created_at, owner) VALUES (?1, ?2, ?3)",
 	/* sessions.next_ordinal (schema step 3) keeps the count when
 	 * retention has deleted the targets with the highest ordinals. */
 	[S_SESSION_NEXT_ORDINAL] =
@@ -313,6 +315,29 @@ static void finalize_all(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 }
 
+/*
+ * The database holds every user's command lines: it is its owner's alone
+ * (DESIGN §6). SQLite makes the -wal and -shm files with the mode of the
+ * database file; those an older version left are set too.
+ */
+static int
+restrict_mode(const char *path, char *err, size_t errlen)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char name[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		if (chmod(name, 0600) == -1 && (i == 0 || errno != ENOENT)) {
+			set_err(err, errlen, "%s: cannot make it private (mode 0600): %s",
+			    name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof *st);
@@ -333,7 +358,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	/* Nothing is written before the database is known to be ours. */
 	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
-	    check_ownership(st->db, path, &version, err, errlen) < 0)
+	    check_ownership(st->db, path, &version, err, errlen) < 0 ||
+	    restrict_mode(path, err, errlen) < 0)
 		goto fail;
 	/* SQLite falls back to reading only, silently, when it cannot write. */
 	if (sqlite3_db_readonly(st->db, "main") == 1) {
@@ -442,7 +468,8 @@ void store_set_errmsg(struct store *st, const char *msg)
 
 /* --- sessions, targets, events */
 
-int64_t store_session_ensure(struct store *st, const char *name, int *next_ordinal)
+int64_t store_session_ensure(struct store *st, const char *name, uid_t *owner,
+    int *next_ordinal)
 {
 	sqlite3_stmt *s = st->stmt[S_SESSION_FIND];
 	int64_t id;
@@ -452,6 +479,8 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 		return bind_error(st, s);
 	rc = sqlite3_step(s);
 	id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	if (rc == SQLITE_ROW)
+		*owner = (uid_t)sqlite3_column_int64(s, 1);
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_error(st);
@@ -460,7 +489,8 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 		if (write_begin(st) < 0)
 			return -1;
 		if (bind_text(s, 1, name) != SQLITE_OK ||
-		    sqlite3_bind_double(s, 2, now()) != SQLITE_OK)
+		    sqlite3_bind_double(s, 2, now()) != SQLITE_OK ||
+		    sqlite3_bind_int64(s, 3, (sqlite3_int64)*owner) != SQLITE_OK)
 			return bind_error(st, s);
 		if (run(st, s) < 0)
 			return -1;

@@ -15,6 +15,7 @@
 #define TETHER_STORE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 struct store;
@@ -58,11 +59,13 @@ int store_write_begin(struct store *st);
 void store_set_errmsg(struct store *st, const char *msg);
 
 /*
- * The session called name, created when missing. Returns its id (> 0) and
- * sets *next_ordinal to one more than the highest ordinal it ever gave, or
- * -1 on error.
+ * The session called name, created when missing, owned by *owner (schema
+ * step 6). Returns its id (> 0), sets *owner to the owner it has and
+ * *next_ordinal to one more than the highest ordinal it ever gave; or -1 on
+ * error.
  */
-int64_t store_session_ensure(struct store *st, const char *name, int *next_ordinal);
+int64_t store_session_ensure(struct store *st, const char *name, uid_t *owner,
+    int *next_ordinal);
 
 struct target_row {
 	int64_t session_id;

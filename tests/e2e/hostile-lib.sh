@@ -11,6 +11,8 @@
 #                             name is left in LAST_USER
 #   as_user USER CMD...       runs CMD as USER (uid, primary gid, groups),
 #                             keeping the environment, in USER's home
+#   spawn_as USER CMD...      the same in the background; LAST_PID is CMD's
+#                             own pid (as spawn)
 #   hostile_ctl USER ARGS...  tetherctl -S $SOCK ARGS as USER; sets OUT, ERR,
 #                             RC as ctl_try does
 #   hostile_ctl_expect RC USER ARGS...  the same, and the exit status is RC
@@ -71,15 +73,26 @@ hostile_user
 HOSTILE_USER=$LAST_USER
 HOSTILE_UID=$(id -u "$HOSTILE_USER")
 
+# as_command USER: the words that run a command as USER. setpriv, not
+# runuser: no PAM session, the environment is kept (the cleanup finds the
+# user's processes by TETHER_E2E_TAG), and env and setpriv exec the command
+# in the same process.
+as_command() {
+	local home=$DIR/home/$1
+	AS=(env -C "$home" HOME="$home" USER="$1" LOGNAME="$1"
+		setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups)
+}
+
 as_user() {
-	local user=$1 home
+	as_command "$1"
 	shift
-	home=$DIR/home/$user
-	# setpriv, not runuser: no PAM session, the environment is kept (the
-	# cleanup finds the user's processes by TETHER_E2E_TAG), and the
-	# command keeps the pid spawn gives.
-	(cd "$home" && HOME=$home USER=$user LOGNAME=$user exec setpriv \
-		--reuid="$user" --regid="$(id -g "$user")" --init-groups "$@")
+	"${AS[@]}" "$@"
+}
+
+spawn_as() {
+	as_command "$1"
+	shift
+	spawn "${AS[@]}" "$@"
 }
 
 hostile_ctl() {

@@ -110,6 +110,7 @@ static void check_migrated(const char *path)
 {
 	struct store *st;
 	int next = -1;
+	uid_t owner = 0;
 
 	st = open_ok(path);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), schema_step_count);
@@ -140,9 +141,9 @@ static void check_migrated(const char *path)
 	assert_string_equal(raw_text(path, "SELECT group_concat(name, ' ') FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('targets_state', 'targets_live')"), "targets_live");
 	/* and the store works on it */
-	assert_int_equal(store_session_ensure(st, "default", &next), 1);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), 1);
 	assert_int_equal(next, 3);
-	assert_int_equal(store_session_ensure(st, "farm", &next), 2);
+	assert_int_equal(store_session_ensure(st, "farm", &owner, &next), 2);
 	assert_int_equal(next, 1);
 	store_close(st);
 }
@@ -201,8 +202,9 @@ static void test_live_targets(void **state)
 	struct store *st = open_ok(fx->db);
 	struct live_target *list;
 	int next, n;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t b = store_session_ensure(st, "farm", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t b = store_session_ensure(st, "farm", &owner, &next);
 	int64_t p = add(st, a, 0, 100, "attach", 0, "running", 1.0);
 	int64_t c = add(st, a, 1, 101, "child", p, "stopped", 2.0);
 	int64_t gone = add(st, a, 2, 102, "create", 0, "running", 3.0);
@@ -267,8 +269,9 @@ static void test_history(void **state)
 	struct store *st = open_ok(fx->db);
 	struct history_filter all = { .ordinal = -1, .pid = -1 }, f;
 	int next;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t other = store_session_ensure(st, "other", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t other = store_session_ensure(st, "other", &owner, &next);
 	int64_t t0 = add(st, a, 0, 100, "attach", 0, "running", 10.0);
 	int64_t t1 = add(st, a, 1, 101, "child", t0, "running", 11.0);
 	int64_t t2 = add(st, a, 2, 100, "create", 0, "running", 12.0);
@@ -322,8 +325,9 @@ static void test_events_query(void **state)
 	struct store *st = open_ok(fx->db);
 	struct event_filter all = { .ordinal = -1, .pid = -1 }, f;
 	int next;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t other = store_session_ensure(st, "other", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t other = store_session_ensure(st, "other", &owner, &next);
 	int64_t t0 = add(st, a, 0, 100, "attach", 0, "running", 10.0);
 	int64_t t1 = add(st, a, 1, 101, "child", t0, "running", 11.0);
 	int64_t t2 = add(st, a, 2, 100, "create", 0, "running", 12.0);
@@ -388,8 +392,9 @@ static void test_prune(void **state)
 	struct store *st = open_ok(fx->db);
 	struct prune_stats ps;
 	int next, n, rounds = 0;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t old = store_session_ensure(st, "old", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t old = store_session_ensure(st, "old", &owner, &next);
 	int64_t live, parent, child, recent, high, o0, grand;
 	int64_t used;
 	int i;
@@ -450,7 +455,7 @@ static void test_prune(void **state)
 	assert_string_equal(raw_text(fx->db, "SELECT group_concat(name) FROM sessions"), "default");
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sessions WHERE id = 2"), 0);
 	/* ordinals are not given again */
-	assert_int_equal(store_session_ensure(st, "default", &next), a);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), a);
 	assert_int_equal(next, 6);
 	assert_string_equal(raw_text(fx->db, "PRAGMA integrity_check"), "ok");
 
