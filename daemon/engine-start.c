@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
+#include "spawn.h"
 #include "store.h"
 
 static const char *
@@ -181,103 +181,33 @@ engine_seize(struct target *t, char *err, size_t errlen)
 	return 0;
 }
 
-/* execvp's search, done before the fork so that a typo is a clear error
- * instead of a target that exits with 127. */
-static int
-resolve_program(const char *prog, const char *cwd, char *out, size_t len)
+/* The client's groups, as initgroups would set them. */
+static gid_t *
+create_groups(uid_t uid, gid_t gid, int *count)
 {
-	const char *path, *p, *end;
-	char cand[PATH_MAX];
-
-	if (strchr(prog, '/') != NULL) {
-		if (prog[0] == '/' || cwd == NULL)
-			snprintf(cand, sizeof cand, "%s", prog);
-		else
-			snprintf(cand, sizeof cand, "%s/%s", cwd, prog);
-		if (access(cand, X_OK) == -1)
-			return -1;
-		return realpath(cand, out) != NULL && strlen(out) < len ? 0 : -1;
-	}
-	if ((path = getenv("PATH")) == NULL)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path; *p != '\0'; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ':');
-		snprintf(cand, sizeof cand, "%.*s/%s", (int)(end - p), p, prog);
-		if (access(cand, X_OK) == 0 && realpath(cand, out) != NULL)
-			return 0;
-	}
-	errno = ENOENT;
-	return -1;
-}
-
-struct create_child {
-	int gate;		/* read end: EOF once the parent has seized us */
-	int log;
-	int null;
-	const char *path;
-	const struct create_params *p;
-	bool change_user;
-	int ngroups;
-	gid_t *groups;
-};
-
-/* In the child, between fork and exec: only async-signal-safe calls. */
-static void __attribute__((noreturn))
-create_child_exec(const struct create_child *c)
-{
-	sigset_t none;
-	char ch;
-
-	while (read(c->gate, &ch, 1) == -1 && errno == EINTR)
-		;
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
-	    signal(SIGPIPE, SIG_DFL) == SIG_ERR || setsid() == -1 ||
-	    dup2(c->null, 0) == -1 || dup2(c->log, 1) == -1 || dup2(c->log, 2) == -1)
-		_exit(127);
-	if (c->p->cwd != NULL && chdir(c->p->cwd) == -1) {
-		dprintf(2, "tetherd: chdir %s: %s\n", c->p->cwd, strerror(errno));
-		_exit(127);
-	}
-	if (c->change_user && (setgroups(c->ngroups, c->groups) == -1 ||
-	    setgid(c->p->gid) == -1 || setuid(c->p->uid) == -1)) {
-		dprintf(2, "tetherd: cannot run as uid %u: %s\n", (unsigned)c->p->uid,
-		    strerror(errno));
-		_exit(127);
-	}
-	/* What a client starts never gains privileges it lacks: a root
-	 * tracer would let a setuid exec take effect (DESIGN §6). */
-	if (c->p->uid != 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
-		dprintf(2, "tetherd: no_new_privs: %s\n", strerror(errno));
-		_exit(127);
-	}
-	execv(c->path, c->p->argv);
-	dprintf(2, "tetherd: exec %s: %s\n", c->path, strerror(errno));
-	_exit(127);
-}
-
-static int
-create_groups(struct create_child *c)
-{
-	struct passwd *pw = getpwuid(c->p->uid);
+	struct passwd *pw = getpwuid(uid);
+	gid_t *groups, *more;
 	int n = 64;
 
-	c->ngroups = 1;
-	if ((c->groups = calloc(n, sizeof *c->groups)) == NULL)
-		return -1;
-	c->groups[0] = c->p->gid;
+	if ((groups = calloc(n, sizeof *groups)) == NULL)
+		return NULL;
+	groups[0] = gid;
+	*count = 1;
 	if (pw == NULL)
-		return 0;
-	if (getgrouplist(pw->pw_name, c->p->gid, c->groups, &n) == -1) {
-		gid_t *more = reallocarray(c->groups, n, sizeof *more);
-		if (more == NULL)
-			return -1;
-		c->groups = more;
-		if (getgrouplist(pw->pw_name, c->p->gid, c->groups, &n) == -1)
-			return -1;
+		return groups;
+	if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
+		if ((more = reallocarray(groups, n, sizeof *more)) == NULL) {
+			free(groups);
+			return NULL;
+		}
+		groups = more;
+		if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
+			free(groups);
+			return NULL;
+		}
 	}
-	c->ngroups = n;
-	return 0;
+	*count = n;
+	return groups;
 }
 
 static char *
@@ -299,67 +229,74 @@ join_argv(char *const *argv)
 	return s;
 }
 
+extern char **environ;
+
 struct target *
 engine_create(struct session *s, const struct create_params *p, char *err,
     size_t errlen)
 {
-	struct create_child c = { .p = p, .log = p->log_fd, .null = -1 };
+	struct spawn_req req = {
+		.argv = p->argv, .envp = p->envp, .cwd = p->cwd,
+		.change_user = p->uid != getuid(), .uid = p->uid, .gid = p->gid,
+		/* What a client starts never gains privileges it lacks: a root
+		 * tracer would let a setuid exec take effect (DESIGN §6). */
+		.no_new_privs = p->uid != 0,
+		.log_fd = p->log_fd, .null_fd = -1,
+	};
 	struct target_params tp = { .how = HOW_CREATE, .uid = p->uid };
 	struct target *t = NULL;
-	char path[PATH_MAX];
-	int gate[2] = { -1, -1 };
-	pid_t pid;
+	struct spawn sp = { .pid = -1, .gate = -1, .report = -1 };
+	char **client_env = NULL, *real, msg[PATH_MAX + 128];
+	gid_t *groups = NULL;
 
-	if (resolve_program(p->argv[0], p->cwd, path, sizeof path) == -1) {
-		error_msg(err, errlen, "%s: %s", p->argv[0], strerror(errno));
-		return NULL;
-	}
-	c.path = path;
-	c.change_user = p->uid != getuid();
-	if ((c.null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
-	    (c.change_user && create_groups(&c) == -1) ||
-	    pipe2(gate, O_CLOEXEC) == -1) {
+	/* A client other than root gets a clean environment, not tetherd's. */
+	if (req.envp == NULL && req.change_user)
+		req.envp = client_env = spawn_client_env(p->uid);
+	else if (req.envp == NULL)
+		req.envp = environ;
+	if (req.envp == NULL ||
+	    (req.change_user && (groups = create_groups(p->uid, p->gid, &req.ngroups)) == NULL) ||
+	    (req.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		error_msg(err, errlen, "cannot prepare the new process: %s", strerror(errno));
 		goto out;
 	}
-	c.gate = gate[0];
-	if ((pid = fork()) == -1) {
-		error_msg(err, errlen, "fork: %s", strerror(errno));
+	req.groups = groups;
+	if (spawn_start(&req, &sp, err, errlen) == -1)
 		goto out;
-	}
-	if (pid == 0) {
-		close(gate[1]);
-		create_child_exec(&c);
-	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) == -1) {
+	if (ptrace(PTRACE_SEIZE, sp.pid, 0, TRACE_OPTIONS) == -1) {
 		error_msg(err, errlen, "cannot trace the new process: %s", strerror(errno));
-		if (kill(pid, SIGKILL) == -1)
-			log_warn("kill %d: %s", (int)pid, strerror(errno));
+		spawn_abort(&sp);
 		goto out;
 	}
-	tp.pid = pid;
-	tp.exe = path;
-	if (procfs_start_time(pid, &tp.start_time) == -1)
-		log_warn("start time of %d: %s", (int)pid, strerror(errno));
+	tp.pid = sp.pid;
+	/* The name the client found, without its links. */
+	real = realpath(sp.path, NULL);
+	tp.exe = real != NULL ? real : sp.path;
+	if (procfs_start_time(sp.pid, &tp.start_time) == -1)
+		log_warn("start time of %d: %s", (int)sp.pid, strerror(errno));
 	tp.cmdline = join_argv(p->argv);
 	if (tp.cmdline != NULL)
 		t = target_join(s, &tp);
 	free((char *)tp.cmdline);
+	free(real);
 	if (t == NULL) {
-		release_unrecorded(pid);
+		/* Killed before it runs anything: no trace of it is wanted. */
+		spawn_abort(&sp);
 		error_msg(err, errlen, "cannot record the new process: %s",
 		    store_errmsg(model_store()));
 		goto out;
 	}
-	thread_add(t, pid, TH_RUNNING);
+	thread_add(t, sp.pid, TH_RUNNING);
+	/* Recorded: it may run its program now. A failed exec ends it (exit
+	 * 127, recorded) and the client is told why. */
+	if (spawn_exec(&sp, msg, sizeof msg) == -1) {
+		error_msg(err, errlen, "%s", msg);
+		t = NULL;
+	}
 out:
-	/* Closing the write end lets the child go on to exec. */
-	if (gate[0] != -1)
-		close(gate[0]);
-	if (gate[1] != -1)
-		close(gate[1]);
-	if (c.null != -1)
-		close(c.null);
-	free(c.groups);
+	if (req.null_fd != -1)
+		close(req.null_fd);
+	free(groups);
+	free(client_env);
 	return t;
 }

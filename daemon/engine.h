@@ -26,10 +26,14 @@ struct target *engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
     char *err, size_t errlen);
 
 struct create_params {
-	char *const *argv;	/* argv[0] is the program, looked up in PATH */
+	char *const *argv;	/* argv[0] is the program, looked up in PATH as
+				 * the user it runs as (spawn.h) */
 	const char *cwd;	/* where the client stands; NULL: tetherd's own */
 	uid_t uid;		/* run as this user (the client) */
 	gid_t gid;
+	/* Its environment; NULL: a clean one for a user other than tetherd's
+	 * (spawn_client_env), tetherd's own for tetherd's user. */
+	char *const *envp;
 	int log_fd;		/* its stdout and stderr (target-log.h) */
 };
 /* Starts a program traced from its first instruction. */

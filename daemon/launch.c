@@ -75,7 +75,7 @@ launch_start(struct launch_rec *r)
 		.uid = spec->has_user ? spec->uid : getuid(),
 		.gid = spec->has_user ? spec->gid : getgid(),
 	};
-	char err[PATH_MAX + 128], **env, **saved;
+	char err[PATH_MAX + 128], **env;
 	struct session *s;
 	struct target *t;
 
@@ -84,8 +84,6 @@ launch_start(struct launch_rec *r)
 		    spec->opts.session);
 		return;
 	}
-	/* engine_create forks at once: the child inherits environ as it is
-	 * during the call (the loop has one thread). */
 	if ((env = build_env(spec->env)) == NULL) {
 		log_warn("target %s: out of memory", r->name);
 		return;
@@ -97,10 +95,8 @@ launch_start(struct launch_rec *r)
 		free(env);
 		return;
 	}
-	saved = environ;
-	environ = env;
+	p.envp = env;
 	t = engine_create(s, &p, err, sizeof err);
-	environ = saved;
 	free(env);
 	close(p.log_fd);
 	if (t == NULL) {

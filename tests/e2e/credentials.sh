@@ -86,6 +86,8 @@ assert_eq 0 "$RC" "exit status of nobody's .create
 stdout: $OUT
 stderr: $ERR"
 C=$(pid_of_reply)
+# A client's target has a clean environment, without the cleanup's tag.
+CLEANUP_HOOKS+=("kill -9 $C 2>/dev/null")
 assert_eq "$(status_line "${OUT:0:1}" 0 "$C" create "$SLEEPER_EXE")" "$OUT" "nobody's .create reply"
 assert_eq "$NOBODY $NOBODY $NOBODY $NOBODY" "$(status_field "$C" Uid | tr -s '\t ' ' ')" "uids of nobody's created process"
 assert_eq "$NOBODY $NOBODY $NOBODY $NOBODY" "$(status_field "$C" Gid | tr -s '\t ' ' ')" "gids of nobody's created process"

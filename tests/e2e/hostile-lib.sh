@@ -34,9 +34,23 @@ HOSTILE_GROUP=${HOSTILE_PREFIX}g
 HOSTILE_USERS=()
 HOSTILE_GROUPS=()
 
+# kill_user_processes USER: what tetherd started for USER does not carry
+# TETHER_E2E_TAG (a client's targets get a clean environment).
+kill_user_processes() {
+	local uid f p
+	uid=$(id -u "$1") || return 0
+	for f in /proc/[0-9]*/status; do
+		[[ $(proc_file "$f") =~ $'\n'Uid:[[:blank:]]+$uid[[:blank:]] ]] || continue
+		p=${f#/proc/}
+		kill -9 "${p%/status}" 2>/dev/null
+	done
+	return 0
+}
+
 hostile_remove_users() {
 	local u g
 	for u in "${HOSTILE_USERS[@]}"; do
+		kill_user_processes "$u"
 		# -f: a process of the user that outlived the test's cleanup
 		# must not keep its account.
 		userdel -f "$u" >/dev/null 2>&1 || echo "cannot remove user $u" >&2
