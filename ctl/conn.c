@@ -96,45 +96,55 @@ static int grow(struct conn *c)
 	return 0;
 }
 
-int conn_read_line(struct conn *c, size_t max, char **line)
+int conn_take_line(struct conn *c, size_t max, char **line)
 {
 	char *nl;
-	ssize_t n;
-	size_t scanned = 0;	/* bytes known to hold no newline */
 
 	if (c->consumed > 0) {
 		c->len -= c->consumed;
 		memmove(c->buf, c->buf + c->consumed, c->len);
 		c->consumed = 0;
+		c->scanned = 0;
 	}
-	for (;;) {
-		/* Only the bytes just read: a reply of megabytes arrives in
-		 * many reads, and rescanning from the start would be quadratic. */
-		nl = c->len > scanned ? memchr(c->buf + scanned, '\n', c->len - scanned) : NULL;
-		scanned = c->len;
-		if ((nl != NULL && (size_t)(nl - c->buf) > max) ||
-		    (nl == NULL && c->len > max)) {
-			errno = EMSGSIZE;
-			return -1;
-		}
-		if (nl != NULL) {
-			*nl = '\0';
-			c->consumed = (size_t)(nl - c->buf) + 1;
-			*line = c->buf;
-			return 1;
-		}
-		if (c->cap - c->len < READ_CHUNK / 2 && grow(c) < 0)
-			return -1;
+	/* Only the bytes not scanned yet: a reply of megabytes arrives in
+	 * many reads, and rescanning from the start would be quadratic. */
+	nl = c->len > c->scanned ? memchr(c->buf + c->scanned, '\n', c->len - c->scanned) : NULL;
+	c->scanned = c->len;
+	if ((nl != NULL && (size_t)(nl - c->buf) > max) ||
+	    (nl == NULL && c->len > max)) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (nl == NULL)
+		return 0;
+	*nl = '\0';
+	c->consumed = (size_t)(nl - c->buf) + 1;
+	*line = c->buf;
+	return 1;
+}
+
+int conn_fill(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->cap - c->len < READ_CHUNK / 2 && grow(c) < 0)
+		return -1;
+	do
 		n = read(c->fd, c->buf + c->len, c->cap - c->len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return 0;
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
 		c->len += (size_t)n;
-	}
+	return (int)(n > 0 ? 1 : n);
+}
+
+int conn_read_line(struct conn *c, size_t max, char **line)
+{
+	int rc;
+
+	while ((rc = conn_take_line(c, max, line)) == 0)
+		if ((rc = conn_fill(c)) <= 0)
+			return rc;
+	return rc;
 }
 
 void conn_close(struct conn *c)

@@ -8,345 +8,40 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/select.h>
-#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alias.h"
-#include "conn.h"
-#include "jscan.h"
+#include "core-gdb.h"
+#include "dial-stdio.h"
+#include "fleet.h"
 #include "names.h"
 #include "paths.h"
 #include "proto.h"
-
-/*
- * Replies are not bounded by TETHER_MAX_LINE (that limits requests): "|*"
- * of 10,000 targets is megabytes. This only stops a runaway peer.
- */
-#define MAX_REPLY ((size_t)64 << 20)
+#include "syscmd.h"
 
 struct ctl {
-	const char *socket;
-	const char *session;
-	char *cwd;		/* NULL when unknown: the key is optional */
-	int json;
-	struct conn conn;
+	struct fleet fleet;
+	char **hosts;		/* -H and --hosts, in order */
+	int nhosts;
 };
 
 static void __attribute__((noreturn)) usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: tetherctl [-hV] [--json] [-S socket] [-s session] "
-	    "[command ...]\n");
+	    "[-H host ...] [--hosts file]\n"
+	    "                 [--connect-timeout seconds] [command ...]\n"
+	    "       tetherctl [-S socket] dial-stdio\n");
 	exit(status);
-}
-
-/* The request for line, or NULL with a message printed. It asks for the
- * one form of reply that will be printed, so the daemon makes only that. */
-static char *make_request(const struct ctl *ctl, const char *line)
-{
-	json_t *req;
-	char *text;
-
-	req = json_pack("{s:s, s:s, s:s}", "session", ctl->session, "line", line,
-	    "form", ctl->json ? "data" : "text");
-	if (req != NULL && ctl->cwd != NULL &&
-	    json_object_set_new(req, "cwd", json_string(ctl->cwd)) < 0) {
-		json_decref(req);
-		req = NULL;
-	}
-	/* json_pack fails on text that is not UTF-8. */
-	if (req == NULL) {
-		fprintf(stderr, "tetherctl: cannot encode the request "
-		    "(is it UTF-8?)\n");
-		return NULL;
-	}
-	text = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	if (text == NULL)
-		fprintf(stderr, "tetherctl: out of memory\n");
-	return text;
-}
-
-static void print_json(const json_t *data)
-{
-	json_dumpf(data, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
-	putchar('\n');
-}
-
-/*
- * A reply: the data as it came, the other members decoded. The daemon
- * encodes the data compact, as tetherctl prints it, so it is printed as it
- * came: the same bytes as decoding and encoding it again, at a fraction of
- * the cost when it is megabytes.
- */
-struct reply {
-	json_t *head;		/* every member but "data" */
-	struct jspan data;	/* "null" when there is none */
-};
-
-/* Fills r from the reply line (r->head to be released even on failure);
- * -1 if it is not a well-formed JSON object. */
-static int parse_reply(const char *line, struct reply *r)
-{
-	struct jscan s;
-	struct jspan key, value;
-	json_t *name, *member;
-	int rc;
-
-	if ((r->head = json_object()) == NULL ||
-	    jscan_open(&s, line, strlen(line)) < 0 || !s.object)
-		return -1;
-	r->data = (struct jspan){ "null", 4 };
-	while ((rc = jscan_next(&s, &key, &value)) == 1) {
-		if (jspan_is(key, "\"data\"")) {
-			r->data = value;
-			continue;
-		}
-		name = json_loadb(key.p, key.len, JSON_DECODE_ANY, NULL);
-		member = json_loadb(value.p, value.len, JSON_DECODE_ANY, NULL);
-		rc = json_is_string(name) && member != NULL ?
-		    json_object_set_new(r->head, json_string_value(name), member) : -1;
-		json_decref(name);
-		if (rc < 0)
-			return -1;
-	}
-	return rc;
-}
-
-static void print_span(struct jspan span)
-{
-	fwrite(span.p, 1, span.len, stdout);
-	putchar('\n');
-}
-
-/* Data of a ';' line is an array, one element per command: a line each. */
-static void print_data(struct jspan data)
-{
-	struct jscan s;
-	struct jspan elem;
-
-	if (jscan_open(&s, data.p, data.len) < 0 || s.object) {
-		print_span(data);
-		return;
-	}
-	while (jscan_next(&s, NULL, &elem) == 1)
-		print_span(elem);
-}
-
-/* Prints reply; returns the exit code it stands for, or -1 if malformed. */
-static int print_reply(const struct ctl *ctl, const struct reply *reply)
-{
-	const json_t *ok = json_object_get(reply->head, "ok");
-	const char *text = json_string_value(json_object_get(reply->head, "text"));
-	const char *error, *code;
-
-	if (!json_is_boolean(ok))
-		return -1;
-	if (ctl->json && (json_is_true(ok) || !jspan_is(reply->data, "null")))
-		print_data(reply->data);
-	else if (!ctl->json && text != NULL && text[0] != '\0')
-		printf("%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
-	fflush(stdout);
-	if (json_is_true(ok))
-		return TETHER_EXIT_OK;
-	error = json_string_value(json_object_get(reply->head, "error"));
-	code = json_string_value(json_object_get(reply->head, "code"));
-	fprintf(stderr, "tetherctl: %s\n", error != NULL ? error : "failed");
-	if (code != NULL && strcmp(code, "usage") == 0)
-		return TETHER_EXIT_USAGE;
-	return TETHER_EXIT_FAILED;
-}
-
-/*
- * The connection is gone, or out of step with the replies, so it is closed.
- * Either way there is no daemon to talk to: exit 3.
- */
-static int lost(struct ctl *ctl, const char *what, const char *why)
-{
-	fprintf(stderr, "tetherctl: %s %s: %s\n", what, ctl->socket, why);
-	conn_close(&ctl->conn);
-	return TETHER_EXIT_NO_DAEMON;
-}
-
-static int no_daemon(struct ctl *ctl, const char *why)
-{
-	return lost(ctl, "no daemon at", why);
-}
-
-static int bad_reply(struct ctl *ctl, const char *why)
-{
-	return lost(ctl, "bad reply from daemon at", why);
-}
-
-/*
- * events -f: the reply is followed by one line per debug event, for as long
- * as the daemon runs or until the user interrupts.
- */
-static int follow(struct ctl *ctl)
-{
-	json_t *line, *ev;
-	char *text;
-	int rc;
-
-	while ((rc = conn_read_line(&ctl->conn, MAX_REPLY, &text)) == 1) {
-		if ((line = json_loads(text, 0, NULL)) == NULL)
-			return bad_reply(ctl, "an event line is not JSON");
-		ev = json_object_get(line, "event");
-		if (ctl->json && ev != NULL)
-			print_json(ev);
-		else if (json_is_string(json_object_get(line, "text")))
-			printf("%s\n", json_string_value(json_object_get(line, "text")));
-		fflush(stdout);
-		json_decref(line);
-	}
-	if (rc < 0)
-		return no_daemon(ctl, strerror(errno));
-	return TETHER_EXIT_OK;
-}
-
-/* Sends request and reads its reply into reply (to be released with
- * json_decref(reply->head)): TETHER_EXIT_OK, or an exit code with the
- * message printed. */
-static int request_reply(struct ctl *ctl, const char *request, struct reply *reply)
-{
-	char *line;
-	int rc;
-
-	reply->head = NULL;
-	if (ctl->conn.fd < 0 && conn_open(&ctl->conn, ctl->socket) < 0)
-		return no_daemon(ctl, strerror(errno));
-	if (conn_send_line(&ctl->conn, request) < 0)
-		return no_daemon(ctl, strerror(errno));
-	rc = conn_read_line(&ctl->conn, MAX_REPLY, &line);
-	if (rc == 0)
-		return no_daemon(ctl, "connection closed before a reply");
-	if (rc < 0 && errno == EMSGSIZE)
-		return bad_reply(ctl, "reply too long");
-	if (rc < 0)
-		return no_daemon(ctl, strerror(errno));
-	if (parse_reply(line, reply) < 0) {
-		json_decref(reply->head);
-		reply->head = NULL;
-		return bad_reply(ctl, "not a well-formed JSON object");
-	}
-	return TETHER_EXIT_OK;
-}
-
-/* Sends request and prints the reply; returns an exit code. */
-static int exchange(struct ctl *ctl, const char *request)
-{
-	struct reply reply;
-	int rc, following;
-
-	if ((rc = request_reply(ctl, request, &reply)) != TETHER_EXIT_OK)
-		return rc;
-	/* The acknowledgement of events -f is not an event: not printed. */
-	following = json_is_true(json_object_get(reply.head, "ok")) &&
-	    json_is_true(json_object_get(reply.head, "follow"));
-	rc = following ? TETHER_EXIT_OK : print_reply(ctl, &reply);
-	json_decref(reply.head);
-	if (rc < 0)
-		return bad_reply(ctl, "no \"ok\" in it");
-	return following ? follow(ctl) : rc;
 }
 
 /* Runs one command line; returns an exit code. */
 static int run_line(struct ctl *ctl, const char *line)
 {
-	char err[256];
-	char *expanded, *request;
-	int rc;
-
-	if ((expanded = alias_expand_line(line, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tetherctl: %s\n", err);
-		return TETHER_EXIT_USAGE;
-	}
-	request = make_request(ctl, expanded);
-	free(expanded);
-	if (request == NULL)
-		return TETHER_EXIT_USAGE;
-	/* The daemon would refuse it and hang up; say so without that. */
-	if (strlen(request) > TETHER_MAX_LINE) {
-		fprintf(stderr, "tetherctl: request line too long "
-		    "(limit %d bytes)\n", TETHER_MAX_LINE);
-		rc = TETHER_EXIT_USAGE;
-	} else
-		rc = exchange(ctl, request);
-	free(request);
-	return rc;
-}
-
-/* Runs gdb EXE CORE and waits for it; its exit status, or 1. */
-static int run_gdb(const char *exe, const char *core)
-{
-	void (*old)(int) = signal(SIGINT, SIG_IGN);
-	int status;
-	pid_t pid;
-
-	if ((pid = fork()) == -1) {
-		fprintf(stderr, "tetherctl: fork: %s\n", strerror(errno));
-		signal(SIGINT, old);
-		return TETHER_EXIT_FAILED;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		execlp("gdb", "gdb", exe, core, (char *)NULL);
-		fprintf(stderr, "tetherctl: gdb: %s\n", strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	signal(SIGINT, old);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : TETHER_EXIT_FAILED;
-}
-
-/*
- * core N --gdb, as coredumpctl gdb: the daemon writes the core (as this
- * user, decompressed) into a new private directory, gdb runs on it with
- * the target's executable, and the directory goes when gdb is done.
- */
-static int core_gdb(struct ctl *ctl, const char *n)
-{
-	const char *tmp = getenv("TMPDIR");
-	char dir[PATH_MAX], core[PATH_MAX + 8], *line = NULL, *request;
-	struct reply reply = { NULL, { "null", 4 } };
-	json_t *data = NULL;
-	int rc, json = ctl->json;
-
-	if (snprintf(dir, sizeof dir, "%s/tether-core.XXXXXX",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp") >= (int)sizeof dir ||
-	    mkdtemp(dir) == NULL) {
-		fprintf(stderr, "tetherctl: %s: %s\n", dir, strerror(errno));
-		return TETHER_EXIT_FAILED;
-	}
-	snprintf(core, sizeof core, "%s/core", dir);
-	if (strchr(core, '\'') != NULL || asprintf(&line, "core %s -o '%s'", n, core) < 0) {
-		fprintf(stderr, "tetherctl: %s: cannot name it in a request\n", core);
-		rmdir(dir);
-		return TETHER_EXIT_FAILED;
-	}
-	ctl->json = 1;
-	request = make_request(ctl, line);
-	ctl->json = json;
-	free(line);
-	rc = request != NULL ? request_reply(ctl, request, &reply) : TETHER_EXIT_USAGE;
-	free(request);
-	if (rc == TETHER_EXIT_OK && !json_is_true(json_object_get(reply.head, "ok")))
-		rc = print_reply(ctl, &reply);
-	else if (rc == TETHER_EXIT_OK &&
-	    ((data = json_loadb(reply.data.p, reply.data.len, 0, NULL)) == NULL ||
-	    !json_is_string(json_object_get(data, "exe"))))
-		rc = bad_reply(ctl, "no executable in the reply to core");
-	if (rc == TETHER_EXIT_OK)
-		rc = run_gdb(json_string_value(json_object_get(data, "exe")), core);
-	json_decref(data);
-	json_decref(reply.head);
-	unlink(core);
-	rmdir(dir);
-	return rc;
+	return syscmd_run_line(&ctl->fleet, line);
 }
 
 static volatile sig_atomic_t interrupted;
@@ -412,7 +107,7 @@ static int run_stdin(struct ctl *ctl)
 			run_line(ctl, ".breakin");
 		}
 		if (tty) {
-			fprintf(stderr, "tether:%s> ", ctl->session);
+			fprintf(stderr, "tether:%s> ", ctl->fleet.session);
 			if (wait_input() < 0 && errno == EINTR)
 				continue;
 		}
@@ -444,38 +139,99 @@ static int run_stdin(struct ctl *ctl)
 	return status;
 }
 
+/* -H and --hosts: one more host string, or those of a file. */
+static int add_hosts(struct ctl *ctl, const char *spec, bool file)
+{
+	char **grown;
+
+	if (file)
+		return fleet_read_hosts(spec, &ctl->hosts, &ctl->nhosts);
+	if ((grown = realloc(ctl->hosts, (size_t)(ctl->nhosts + 2) * sizeof(*grown))) == NULL ||
+	    (grown[ctl->nhosts] = strdup(spec)) == NULL) {
+		if (grown != NULL)
+			ctl->hosts = grown;
+		fprintf(stderr, "tetherctl: out of memory\n");
+		return -1;
+	}
+	ctl->hosts = grown;
+	grown[++ctl->nhosts] = NULL;
+	return 0;
+}
+
+static void free_hosts(struct ctl *ctl)
+{
+	for (int i = 0; i < ctl->nhosts; i++)
+		free(ctl->hosts[i]);
+	free(ctl->hosts);
+}
+
+/* Releases the host strings of the options; returns status. */
+static int leave(struct ctl *ctl, int status)
+{
+	free_hosts(ctl);
+	ctl->hosts = NULL;
+	ctl->nhosts = 0;
+	return status;
+}
+
+/* --connect-timeout: whole seconds, 1 to 3600. */
+static int parse_timeout(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (end == arg || *end != '\0' || n < 1 || n > 3600) {
+		fprintf(stderr, "tetherctl: --connect-timeout: expected seconds "
+		    "(1 to 3600), not '%s'\n", arg);
+		return -1;
+	}
+	return (int)n;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = CHAR_MAX + 1 };
+	enum { OPT_JSON = CHAR_MAX + 1, OPT_HOSTS, OPT_CONNECT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "hosts", required_argument, NULL, OPT_HOSTS },
+		{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl ctl = { .conn = CONN_INIT };
+	struct ctl ctl = { .fleet = { .ssh = { .connect_timeout = 5 } } };
+	struct fleet *f = &ctl.fleet;
+	const char *socket = NULL, *why;
 	char sockpath[PATH_MAX];
 	char *line;
-	const char *why;
 	int ch, status;
 
 	/* '+': the first word ends the options ("kill -n" is a command). */
-	while ((ch = getopt_long(argc, argv, "+hS:s:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hH:S:s:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'S':
-			ctl.socket = optarg;
+			socket = optarg;
 			break;
 		case 's':
-			ctl.session = optarg;
+			f->session = optarg;
+			break;
+		case 'H':
+		case OPT_HOSTS:
+			if (add_hosts(&ctl, optarg, ch == OPT_HOSTS) < 0)
+				return leave(&ctl, TETHER_EXIT_USAGE);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if ((f->ssh.connect_timeout = parse_timeout(optarg)) < 0)
+				return leave(&ctl, TETHER_EXIT_USAGE);
 			break;
 		case OPT_JSON:
-			ctl.json = 1;
+			f->json = true;
 			break;
 		case 'h':
 			usage(TETHER_EXIT_OK);
 		case 'V':
 			printf("tetherctl %s\n", TETHER_VERSION);
-			return TETHER_EXIT_OK;
+			return leave(&ctl, TETHER_EXIT_OK);
 		default:
 			usage(TETHER_EXIT_USAGE);
 		}
@@ -483,30 +239,51 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (ctl.socket == NULL) {
+	if (socket == NULL) {
 		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
 			fprintf(stderr, "tetherctl: default socket path: %s\n",
 			    strerror(errno));
-			return TETHER_EXIT_NO_DAEMON;
+			return leave(&ctl, TETHER_EXIT_NO_DAEMON);
 		}
-		ctl.socket = sockpath;
+		socket = sockpath;
 	}
-	if (ctl.session == NULL && (ctl.session = getenv("TETHER_SESSION")) != NULL &&
-	    ctl.session[0] == '\0')
-		ctl.session = NULL;
-	if (ctl.session == NULL)
-		ctl.session = "default";
-	if ((why = tether_session_name_error(ctl.session)) != NULL) {
-		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", ctl.session, why);
+	/* The far end of -H ssh://: this host's daemon, whatever the
+	 * environment says of other hosts. */
+	if (argc > 0 && strcmp(argv[0], "dial-stdio") == 0) {
+		if (argc > 1 || ctl.nhosts > 0) {
+			fprintf(stderr, "tetherctl: dial-stdio takes no arguments "
+			    "and no hosts: it relays to the daemon at -S\n");
+			return leave(&ctl, TETHER_EXIT_USAGE);
+		}
+		return leave(&ctl, dial_stdio(socket));
+	}
+	if (f->session == NULL && (f->session = getenv("TETHER_SESSION")) != NULL &&
+	    f->session[0] == '\0')
+		f->session = NULL;
+	if (f->session == NULL)
+		f->session = "default";
+	if ((why = tether_session_name_error(f->session)) != NULL) {
+		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", f->session, why);
+		return leave(&ctl, TETHER_EXIT_USAGE);
+	}
+	f->local_socket = socket;
+	f->cwd = getcwd(NULL, 0);
+	f->ssh.extra = getenv("TETHER_SSH_OPTS");
+	f->ssh.remote_ctl = getenv("TETHER_REMOTE_CTL");
+	f->interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	if (fleet_init(f, ctl.hosts) < 0) {
+		fleet_free(f);
+		free_hosts(&ctl);
+		free((char *)f->cwd);
 		return TETHER_EXIT_USAGE;
 	}
-	ctl.cwd = getcwd(NULL, 0);
+	free_hosts(&ctl);
 
 	if (argc == 0)
 		status = run_stdin(&ctl);
 	else if (argc == 3 && strcmp(argv[0], "core") == 0 &&
 	    strcmp(argv[2], "--gdb") == 0)
-		status = core_gdb(&ctl, argv[1]);
+		status = core_gdb(f, argv[1]);
 	else if ((line = alias_join_words(argc, argv)) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		status = TETHER_EXIT_FAILED;
@@ -514,8 +291,8 @@ int main(int argc, char **argv)
 		status = run_line(&ctl, line);
 		free(line);
 	}
-	conn_close(&ctl.conn);
-	free(ctl.cwd);
+	fleet_free(f);
+	free((char *)f->cwd);
 	if (fclose(stdout) != 0) {
 		fprintf(stderr, "tetherctl: stdout: %s\n", strerror(errno));
 		if (status == TETHER_EXIT_OK)

@@ -17,7 +17,10 @@ static enum cmd_result
 cmd_daemon_status_exec(struct cmd_ctx *ctx)
 {
 	struct session *s;
+	struct target *t;
 	json_t *sessions = json_array(), *data;
+	double last_break = 0;
+	int held;
 
 	cmd_print(ctx, "tetherd %s, pid %d", TETHER_VERSION, (int)getpid());
 	cmd_print(ctx, "socket:   %s", cmd_env.socket);
@@ -27,14 +30,22 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 		/* Other users' sessions are theirs to see (DESIGN §6). */
 		if (ctx->peer_uid != 0 && s->owner != ctx->peer_uid)
 			continue;
-		cmd_print(ctx, "session %s: %d live target(s)%s", s->name, s->live,
-		    s->live == 0 ? ", dormant" : "");
-		json_array_append_new(sessions, json_pack("{s:s, s:i, s:b}",
-		    "name", s->name, "live", s->live, "dormant", s->live == 0));
+		held = 0;
+		TAILQ_FOREACH(t, &s->targets, entry)
+			held += t->held;
+		cmd_print(ctx, "session %s: %d live target(s)%s, %d held", s->name,
+		    s->live, s->live == 0 ? ", dormant" : "", held);
+		json_array_append_new(sessions, json_pack("{s:s, s:i, s:b, s:i}",
+		    "name", s->name, "live", s->live, "dormant", s->live == 0,
+		    "held", held));
+		if (s->last_break > last_break)
+			last_break = s->last_break;
 	}
-	data = json_pack("{s:i, s:s, s:s, s:o}", "pid", (int)getpid(),
-	    "socket", cmd_env.socket, "database", cmd_env.database,
-	    "sessions", sessions);
+	/* last_break orders the systems of a fleet by their latest break (||#). */
+	data = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o}", "version", TETHER_VERSION,
+	    "pid", (int)getpid(), "socket", cmd_env.socket,
+	    "database", cmd_env.database, "sessions", sessions,
+	    "last_break", last_break > 0 ? json_real(last_break) : json_null());
 	config_status(NULL, data);
 	triage_tasks_status(ctx, data);
 	cmd_set_data(ctx, data);

@@ -152,8 +152,10 @@ config_parse_signal(const char *s)
 		if (name[5] != '\0') {
 			if (name[5] != (min ? '+' : '-') || !isdigit((unsigned char)name[6]))
 				return -1;
+			errno = 0;
 			n = strtol(name + 6, &end, 10);
-			if (*end != '\0')
+			/* bounded before the sum: RTMIN+4294967296 is no RTMIN */
+			if (errno != 0 || *end != '\0' || n > SIGRTMAX - SIGRTMIN)
 				return -1;
 		}
 		sig = min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;

@@ -379,6 +379,7 @@ hold_for_break(struct target *t)
 	struct target *other;
 
 	t->held = true;
+	t->session->last_break = model_now();
 	/* A pause or a hold in progress is already stopping every thread. */
 	if (t->op != NULL)
 		op_progress(t);

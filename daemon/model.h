@@ -98,6 +98,7 @@ struct session {
 	unsigned long ignored[SIGNAL_MAX + 1];	/* deliveries of ignored signals */
 	bool allstop;		/* a break stops every target of the session */
 	uid_t owner;		/* the uid that made it (schema step 6) */
+	double last_break;	/* when a break last held a target (model_now), or 0 */
 	TAILQ_ENTRY(session) entry;
 };
 TAILQ_HEAD(session_list, session);

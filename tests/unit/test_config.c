@@ -91,6 +91,15 @@ static void test_signals_and_words(void **state)
 	assert_int_equal(config_parse_signal("sigabrt"), SIGABRT);
 	assert_int_equal(config_parse_signal("10"), 10);
 	assert_int_equal(config_parse_signal("RTMIN+2"), SIGRTMIN + 2);
+	assert_int_equal(config_parse_signal("rtmax-0"), SIGRTMAX);
+	assert_int_equal(config_parse_signal("RTMAX-30"), SIGRTMAX - 30);
+	assert_int_equal(config_parse_signal("RTMAX-31"), -1);
+	/* numbers past int are not cut down to a signal, nor summed past it */
+	assert_int_equal(config_parse_signal("RTMIN+4294967296"), -1);
+	assert_int_equal(config_parse_signal("RTMAX-4294967296"), -1);
+	assert_int_equal(config_parse_signal("RTMIN+2147483647"), -1);
+	assert_int_equal(config_parse_signal("RTMAX-2147483648"), -1);
+	assert_int_equal(config_parse_signal("RTMIN+99999999999999999999"), -1);
 	assert_int_equal(config_parse_signal("KILL"), -1);
 	assert_int_equal(config_parse_signal("19"), -1);
 	assert_int_equal(config_parse_signal("NOPE"), -1);

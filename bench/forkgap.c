@@ -1,0 +1,85 @@
+/*
+ * forkgap: a fork loop that measures how long it waits between forks. For
+ * SECONDS it forks a child that exits at once and reaps it, again and
+ * again; then it writes one line to RESULT:
+ *   "forks N max_gap_ms X p99_gap_ms Y median_gap_ms Z"
+ * (a gap: from one fork's return in the parent to the next one's). Under a
+ * tracer that follows forks, every fork stops for the tracer: a tracer
+ * busy elsewhere shows as a long gap.
+ *
+ *   forkgap -d SECONDS -o RESULT
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+main(int argc, char **argv)
+{
+	double seconds = 0, start, last, t, max = 0, *gaps = NULL;
+	const char *out = NULL;
+	size_t n = 0, cap = 0;
+	FILE *f;
+	pid_t pid;
+	int c;
+
+	while ((c = getopt(argc, argv, "d:o:")) != -1) {
+		if (c == 'd')
+			seconds = atof(optarg);
+		else if (c == 'o')
+			out = optarg;
+		else
+			return 2;
+	}
+	if (seconds <= 0 || out == NULL) {
+		fprintf(stderr, "usage: forkgap -d SECONDS -o RESULT\n");
+		return 2;
+	}
+	start = last = now();
+	while ((t = now()) - start < seconds) {
+		if ((pid = fork()) == -1) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0)
+			_exit(0);
+		t = now();
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 4096;
+			if ((gaps = realloc(gaps, cap * sizeof *gaps)) == NULL)
+				return 1;
+		}
+		gaps[n++] = t - last;
+		if (t - last > max)
+			max = t - last;
+		last = t;
+		while (waitpid(pid, NULL, 0) == -1)
+			;
+	}
+	qsort(gaps, n, sizeof *gaps, cmp);
+	if ((f = fopen(out, "w")) == NULL)
+		return 1;
+	fprintf(f, "forks %zu max_gap_ms %.1f p99_gap_ms %.2f median_gap_ms %.3f\n", n,
+	    max * 1e3, n > 0 ? gaps[n * 99 / 100] * 1e3 : 0, n > 0 ? gaps[n / 2] * 1e3 : 0);
+	return fclose(f) == 0 ? 0 : 1;
+}
