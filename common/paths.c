@@ -1,5 +1,6 @@
 /* Default locations (DESIGN §5). */
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,4 +121,56 @@ int tether_mkdir_p(const char *dir, mode_t mode)
 	free(copy);
 	errno = saved;
 	return rc;
+}
+
+/*
+ * Whoever may change the directory of a socket may put a listener of their
+ * own in its place: a daemon that listens there would be bypassed, and a
+ * client that connects would hand over its command lines.
+ */
+int tether_check_socket_dir(const char *socket_path, bool listening,
+    char *err, size_t errlen)
+{
+	char dir[PATH_MAX], *slash;
+	uid_t me = geteuid();
+	struct stat sb;
+
+	if (path_format(dir, sizeof dir, "%s", socket_path) == -1) {
+		snprintf(err, errlen, "%s: path too long", socket_path);
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else	/* "/x.sock" is in "/" */
+		slash[slash == dir] = '\0';
+	if (lstat(dir, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory (a symbolic link?): "
+		    "remove it", dir);
+		return -1;
+	}
+	/* A daemon's directory is its own; a client also trusts root's. */
+	if (sb.st_uid != me && (listening || sb.st_uid != 0)) {
+		snprintf(err, errlen, "%s is owned by uid %u, not by uid %u%s: remove "
+		    "it%s", dir, (unsigned)sb.st_uid, (unsigned)me,
+		    listening ? "" : " or root", listening ? " and start tetherd again" :
+		    " (tetherd makes it anew)");
+		return -1;
+	}
+	/* A per-user daemon's directory is its owner's alone (0700). */
+	if (listening && me != 0 && (sb.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s has mode %04o: a per-user tetherd needs it "
+		    "0700 (chmod 700 %s)", dir, (unsigned)(sb.st_mode & 07777), dir);
+		return -1;
+	}
+	/* Others may add files to a sticky directory (/tmp), not replace ours. */
+	if ((sb.st_mode & (S_IWGRP | S_IWOTH)) && !(sb.st_mode & S_ISVTX)) {
+		snprintf(err, errlen, "%s has mode %04o: others may replace the socket "
+		    "(chmod go-w %s)", dir, (unsigned)(sb.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef TETHER_PATHS_H
 #define TETHER_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -22,5 +23,14 @@ int tether_default_state_dir(char *buf, size_t len);
 
 /* mkdir -p with mode for every directory it creates; 0 or -1 with errno. */
 int tether_mkdir_p(const char *dir, mode_t mode);
+
+/*
+ * Whether the directory of socket_path may be trusted: not a symbolic link,
+ * owned by the effective user (a client, listening false, also trusts
+ * root's), writable by no one else unless sticky, and for a per-user
+ * daemon (listening, not root) mode 0700. 0, or -1 with what to fix in err.
+ */
+int tether_check_socket_dir(const char *socket_path, bool listening,
+    char *err, size_t errlen);
 
 #endif

@@ -20,7 +20,10 @@
  *           not valid: tetherctl exits 2) or "failed" (it is valid but could
  *           not be done: tetherctl exits 1);
  *   "follow" true when the lines that follow the reply are events
- *           (events -f).
+ *           (events -f);
+ *   "unrecorded" present when what the commands did took effect but some
+ *           of it could not be written to the database (a full disk): why.
+ *           tetherctl says so and exits 4 (when nothing failed).
  * "data" is compact JSON, as jansson encodes it: tetherctl --json prints it
  * as it came.
  * A line longer than TETHER_MAX_LINE is refused with an error reply and the
@@ -35,5 +38,6 @@
 #define TETHER_EXIT_FAILED 1
 #define TETHER_EXIT_USAGE 2
 #define TETHER_EXIT_NO_DAEMON 3
+#define TETHER_EXIT_UNRECORDED 4
 
 #endif

@@ -19,10 +19,13 @@
  */
 #define WORD_MAX 32
 
+/* An alias takes at most this many words (kill -p PID -n: 4). */
+#define ALIAS_WORDS 5
+
 /* The words of one command, as scanned. */
 struct words {
 	int count;
-	char text[2][WORD_MAX];	/* first two words, unquoted */
+	char text[ALIAS_WORDS][WORD_MAX];	/* first words, unquoted */
 	const char *start;	/* first character of the first word */
 	const char *after_name;	/* just past the first word */
 	const char *end;	/* just past the last word */
@@ -93,7 +96,7 @@ static const char *scan_command(const char *p, struct words *w)
 			return p;
 		if (w->count == 0)
 			w->start = p;
-		p = scan_word(p, w->count < 2 ? w->text[w->count] : NULL,
+		p = scan_word(p, w->count < ALIAS_WORDS ? w->text[w->count] : NULL,
 		    &w->unterminated);
 		if (w->count == 0)
 			w->after_name = p;
@@ -104,150 +107,193 @@ static const char *scan_command(const char *p, struct words *w)
 
 static int is_number(const char *s)
 {
-	return s[0] != '\0' && strspn(s, "0123456789") == strlen(s);
+	return s[0] != '\0' && strlen(s) < 10 &&
+	    strspn(s, "0123456789") == strlen(s);
 }
 
-/* "-n" and "-h" (the outstanding event: not handled / handled). */
-static int is_nh_flag(const char *s)
-{
-	return strcmp(s, "-n") == 0 || strcmp(s, "-h") == 0;
-}
-
-/*
- * Each expander writes the command for one or more arguments (w->text[1] is
- * the first), or returns -1 when the argument is not what the alias takes.
- */
-static int ex_ps(const struct words *w, FILE *out)
-{
-	if (!is_number(w->text[1]))
-		return -1;
-	fprintf(out, "|%s", w->text[1]);
-	return 0;
-}
-
-static int ex_select(const struct words *w, FILE *out)
-{
-	if (!is_number(w->text[1]))
-		return -1;
-	fprintf(out, "|%ss", w->text[1]);
-	return 0;
-}
-
-/* detach -n: .detach /n, and the same for abandon. */
-static int ex_nh(const struct words *w, FILE *out)
-{
-	if (!is_nh_flag(w->text[1]))
-		return -1;
-	fprintf(out, ".%s /%c", w->text[0], w->text[1][1]);
-	return 0;
-}
-
-/* go -h: gh, go -n: gn. */
-static int ex_go(const struct words *w, FILE *out)
-{
-	if (!is_nh_flag(w->text[1]))
-		return -1;
-	fprintf(out, "g%c", w->text[1][1]);
-	return 0;
-}
-
-static int ex_kill(const struct words *w, FILE *out)
-{
-	if (is_nh_flag(w->text[1]))
-		fprintf(out, ".kill /%c", w->text[1][1]);
-	else if (is_number(w->text[1]))
-		fprintf(out, ".kill %s", w->text[1]);
-	else
-		return -1;
-	return 0;
-}
-
-static int ex_attach(const struct words *w, FILE *out)
-{
-	if (!is_number(w->text[1]))
-		return -1;
-	fprintf(out, ".attach %s", w->text[1]);
-	return 0;
-}
-
-/* The program and its arguments go on exactly as typed, quotes included. */
-static int ex_run(const struct words *w, FILE *out)
-{
-	fputs(".create", out);
-	fwrite(w->after_name, 1, (size_t)(w->end - w->after_name), out);
-	return 0;
-}
-
-static int ex_childdbg(const struct words *w, FILE *out)
-{
-	if (strcmp(w->text[1], "0") != 0 && strcmp(w->text[1], "1") != 0)
-		return -1;
-	fprintf(out, ".childdbg %s", w->text[1]);
-	return 0;
-}
-
-static int ex_quit(const struct words *w, FILE *out)
-{
-	if (strcmp(w->text[1], "-d") != 0)
-		return -1;
-	fputs("qd", out);
-	return 0;
-}
+/* What an alias takes besides its name. */
+enum {
+	TAKES_TARGET = 1,	/* N, ~PID or -p PID: the process to act on */
+	TAKES_NH = 2,		/* -n or -h: the outstanding event */
+	TAKES_01 = 4,		/* 0 or 1 */
+	TAKES_D = 8,		/* -d */
+	TAKES_REST = 16,	/* anything: passed on as typed */
+	NEEDS_TARGET = 32,	/* the target is not optional */
+};
 
 static const struct alias {
 	const char *name;
-	const char *bare;	/* the command without arguments; NULL: needs one */
-	int max_args;		/* -1: any number */
-	const char *expects;	/* what the argument must be */
-	int (*expand)(const struct words *, FILE *);
+	const char *command;	/* what it stands for */
+	unsigned takes;
+	const char *usage;
+	const char *summary;
 } aliases[] = {
-	{ "ps",		"|*",		1,	"an ordinal",		ex_ps },
-	{ "select",	NULL,		1,	"an ordinal",		ex_select },
-	{ "detach",	".detach",	1,	"-n or -h",		ex_nh },
-	{ "abandon",	".abandon",	1,	"-n or -h",		ex_nh },
-	{ "break",	".breakin",	0,	NULL,			NULL },
-	{ "kill",	".kill",	1,	"-n, -h or a pid",	ex_kill },
-	{ "attach",	NULL,		1,	"a pid",		ex_attach },
-	{ "run",	NULL,		-1,	"a command",		ex_run },
-	{ "childdbg",	".childdbg",	1,	"0 or 1",		ex_childdbg },
-	{ "go",		"g",		1,	"-n or -h",		ex_go },
-	{ "threads",	"~",		0,	NULL,			NULL },
-	{ "quit",	"q",		1,	"-d",			ex_quit },
+	{ "ps", "|*", TAKES_TARGET, "ps [N | ~PID | -p PID]",
+	    "status of every process of the session, or of one (|*, |N)" },
+	{ "select", "|s", TAKES_TARGET | NEEDS_TARGET,
+	    "select N | ~PID | -p PID", "select the current process (|Ns)" },
+	{ "detach", ".detach", TAKES_TARGET | TAKES_NH,
+	    "detach [N | ~PID | -p PID] [-n | -h]",
+	    "stop debugging a process, leave it running (.detach)" },
+	{ "kill", ".kill", TAKES_TARGET | TAKES_NH,
+	    "kill [N | ~PID | -p PID] [-n | -h]", "end a process (.kill)" },
+	{ "abandon", ".abandon", TAKES_TARGET | TAKES_NH,
+	    "abandon [N | ~PID | -p PID] [-n | -h]",
+	    "let go of a process, leave it stopped (.abandon)" },
+	{ "attach", ".attach", TAKES_TARGET | NEEDS_TARGET,
+	    "attach PID | ~PID | -p PID", "attach to a running process (.attach)" },
+	{ "run", ".create", TAKES_REST, "run [-o] CMD [ARGS...]",
+	    "start a process under the daemon (.create)" },
+	{ "childdbg", ".childdbg", TAKES_TARGET | TAKES_01,
+	    "childdbg [N | ~PID | -p PID] [0 | 1]",
+	    "show or set child-debug (.childdbg)" },
+	{ "go", "g", TAKES_TARGET | TAKES_NH, "go [N | ~PID | -p PID] [-n | -h]",
+	    "continue the stopped targets, or one (g, gh, gn)" },
+	{ "break", ".breakin", 0, "break", "stop every target of the session (.breakin)" },
+	{ "threads", "~", TAKES_TARGET, "threads [N | ~PID | -p PID]",
+	    "threads of a process (~)" },
+	{ "quit", "q", TAKES_D, "quit [-d]",
+	    "end the session: kill its targets, or detach them (-d) (q, qd)" },
 };
+
+#define NALIASES (sizeof(aliases) / sizeof(aliases[0]))
 
 static const struct alias *alias_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+	for (i = 0; i < NALIASES; i++)
 		if (strcmp(aliases[i].name, name) == 0)
 			return &aliases[i];
 	return NULL;
+}
+
+const char *alias_name(size_t i, const char **usage, const char **summary)
+{
+	if (i >= NALIASES)
+		return NULL;
+	if (usage != NULL)
+		*usage = aliases[i].usage;
+	if (summary != NULL)
+		*summary = aliases[i].summary;
+	return aliases[i].name;
+}
+
+/* What the words of an alias said. */
+struct alias_args {
+	char target[24];	/* "3" or "~[4312]"; "" when none */
+	const char *pid;	/* the PID of a ~PID or -p PID target */
+	char flag;		/* 'n', 'h', 'd' or 0 */
+	char value;		/* '0', '1' or 0 */
+};
+
+/* Reads the arguments of w into args; -1 with a message on misuse. */
+static int alias_args(const struct alias *a, const struct words *w,
+    struct alias_args *args, char *err, size_t errlen)
+{
+	const char *word;
+	int i, numbers = 0;
+
+	memset(args, 0, sizeof(*args));
+	if (w->count > ALIAS_WORDS) {
+		snprintf(err, errlen, "%s: too many arguments", a->name);
+		return -1;
+	}
+	for (i = 1; i < w->count; i++) {
+		word = w->text[i];
+		if ((a->takes & TAKES_TARGET) && args->target[0] == '\0' &&
+		    ((word[0] == '~' && is_number(word + 1)) ||
+		    (strcmp(word, "-p") == 0 && i + 1 < w->count &&
+		    is_number(w->text[i + 1])))) {
+			args->pid = word[0] == '-' ? w->text[++i] : word + 1;
+			snprintf(args->target, sizeof(args->target), "~[%s]", args->pid);
+		} else if ((a->takes & TAKES_NH) && args->flag == 0 &&
+		    (strcmp(word, "-n") == 0 || strcmp(word, "-h") == 0)) {
+			args->flag = word[1];
+		} else if ((a->takes & TAKES_D) && args->flag == 0 &&
+		    strcmp(word, "-d") == 0) {
+			args->flag = 'd';
+		} else if (is_number(word) && numbers++ < 2) {
+			/* childdbg 1: the value; childdbg 3 1: ordinal 3's.
+			 * attach 4312: the one meaning a number has there. */
+			if ((a->takes & TAKES_01) && strlen(word) == 1 &&
+			    word[0] <= '1' && args->value == 0 &&
+			    (i == w->count - 1)) {
+				args->value = word[0];
+			} else if ((a->takes & TAKES_TARGET) && args->target[0] == '\0') {
+				if (strcmp(a->command, ".attach") == 0)
+					args->pid = word;
+				snprintf(args->target, sizeof(args->target),
+				    args->pid != NULL ? "~[%s]" : "%s", word);
+			} else
+				goto bad;
+		} else
+			goto bad;
+	}
+	if ((a->takes & NEEDS_TARGET) && args->target[0] == '\0') {
+		snprintf(err, errlen, "%s: expected %s", a->name,
+		    strcmp(a->name, "attach") == 0 ? "a pid" : "an ordinal, ~PID or -p PID");
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: unexpected argument '%s' (usage: %s)",
+	    a->name, w->text[i], a->usage);
+	return -1;
 }
 
 /* Writes the expansion of w by a; -1 with a message in err on misuse. */
 static int alias_apply(const struct alias *a, const struct words *w,
     FILE *out, char *err, size_t errlen)
 {
-	int nargs = w->count - 1;
+	struct alias_args args;
 
 	if (w->unterminated) {
 		snprintf(err, errlen, "%s: unterminated quote", a->name);
 		return -1;
 	}
-	if (a->max_args >= 0 && nargs > a->max_args) {
-		snprintf(err, errlen, "%s: too many arguments", a->name);
-		return -1;
-	}
-	if (nargs == 0 && a->bare != NULL) {
-		fputs(a->bare, out);
+	if (a->takes & TAKES_REST) {
+		/* The program and its arguments go on exactly as typed. */
+		if (w->count < 2) {
+			snprintf(err, errlen, "%s: expected a command", a->name);
+			return -1;
+		}
+		fputs(a->command, out);
+		fwrite(w->after_name, 1, (size_t)(w->end - w->after_name), out);
 		return 0;
 	}
-	if (nargs == 0 || a->expand(w, out) < 0) {
-		snprintf(err, errlen, "%s: expected %s", a->name, a->expects);
+	if (alias_args(a, w, &args, err, errlen) < 0)
 		return -1;
+	if (strcmp(a->command, ".attach") == 0) {
+		fprintf(out, ".attach %s", args.pid);
+		return 0;
 	}
+	if (strcmp(a->command, "|*") == 0) {
+		fprintf(out, "|%s", args.target[0] != '\0' ? args.target : "*");
+		return 0;
+	}
+	if (strcmp(a->command, "|s") == 0) {
+		fprintf(out, "|%ss", args.target);
+		return 0;
+	}
+	if (args.target[0] != '\0')
+		fprintf(out, "|%s ", args.target);
+	if (args.flag == 'd')
+		fputs("qd", out);
+	else if (strcmp(a->command, "g") == 0)
+		fprintf(out, "g%s", args.flag != 0 ? (char[]){ args.flag, '\0' } : "");
+	else if (args.flag != 0)
+		fprintf(out, "%s /%c", a->command, args.flag);
+	else
+		fputs(a->command, out);
+	if (args.value != 0)
+		fprintf(out, " %c", args.value);
 	return 0;
+}
+
+int alias_is(const char *name)
+{
+	return alias_find(name) != NULL;
 }
 
 char *alias_expand_line(const char *line, char *err, size_t errlen)

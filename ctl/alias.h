@@ -1,13 +1,14 @@
 /*
  * Shell-friendly spellings (DESIGN §3) that need no quoting, mapped one to
  * one onto the command language:
- *   ps [N]            |*  (|N)          select N         |Ns
- *   detach [-n|-h]    .detach [/n|/h]   kill [-n|-h]     .kill [/n|/h]
- *   kill PID          .kill PID         attach PID       .attach PID
- *   run CMD [ARGS]    .create CMD ...   childdbg [0|1]   .childdbg [0|1]
- *   go [-h|-n]        g (gh, gn)        threads          ~
- *   abandon [-n|-h]   .abandon [/n|/h]  break            .breakin
- *   quit              q                 quit -d          qd
+ *   ps [T]            |*  (|T)          select T         |Ts
+ *   detach [T] [-n|-h] [|T] .detach [/n|/h]   (kill, abandon: the same)
+ *   attach PID        .attach PID       run CMD [ARGS]   .create CMD ...
+ *   childdbg [T] [0|1] [|T] .childdbg [0|1]
+ *   go [T] [-h|-n]    [|T] g (gh, gn)   threads [T]      [|T] ~
+ *   break             .breakin          quit [-d]        q (qd)
+ * where T, the process, is an ordinal N, or a pid written ~PID or -p PID
+ * (|~[PID]): a bare number is always an ordinal, but for attach.
  * Every other command passes through unchanged.
  */
 #ifndef TETHER_ALIAS_H
@@ -29,5 +30,11 @@ char *alias_join_words(int argc, char **argv);
  * misused ("select: expected an ordinal").
  */
 char *alias_expand_line(const char *line, char *err, size_t errlen);
+
+/* Whether name is an alias. */
+int alias_is(const char *name);
+
+/* The i-th alias's name, usage and one-line summary; NULL past the last. */
+const char *alias_name(size_t i, const char **usage, const char **summary);
 
 #endif

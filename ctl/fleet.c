@@ -215,7 +215,11 @@ static void send_request(struct fleet *f, struct system *s, const char *line,
 		fail(s, "out of memory", true);
 		return;
 	}
-	if (conn_send_line(&s->link.conn, req) < 0)
+	/* A daemon that refuses the connection (past a limit) replies and
+	 * closes at once, maybe before the request went: that reply is
+	 * still to be read. */
+	if (conn_send_line(&s->link.conn, req) < 0 && errno != EPIPE &&
+	    errno != ECONNRESET)
 		fail(s, strerror(errno), false);
 	else
 		s->phase = next;
@@ -409,12 +413,21 @@ static void say_down(const struct fleet *f, const struct system *s, bool tagged)
 		fprintf(stderr, "tetherctl: no daemon at %s: %s\n", where(f, s), s->down);
 }
 
+/* The end of a stream: the daemon went away. No success: said with why. */
+static void stream_ended(struct fleet *f, struct system *s, bool tagged,
+    const char *why)
+{
+	fprintf(stderr, "tetherctl: %sevents: end of the stream from %s: %s\n",
+	    tagged ? s->tag.err : "", where(f, s), why);
+	fail(s, "stream ended", true);
+}
+
 /* The events that follow the acknowledgements of events -f, as they come,
  * until every stream has ended. */
 static void stream(struct fleet *f, bool tagged)
 {
 	struct pollfd *pfd;
-	char *line;
+	char *line, end[256];
 	int i, rc, live;
 
 	if ((pfd = calloc((size_t)f->count, sizeof(*pfd))) == NULL)
@@ -425,13 +438,16 @@ static void stream(struct fleet *f, bool tagged)
 
 			/* Lines that came with the acknowledgement first. */
 			while (s->phase == PH_STREAM &&
-			    (rc = conn_take_line(&s->link.conn, MAX_REPLY, &line)) != 0)
-				if (rc < 0 || reply_print_event(line, f->json,
-				    tagged ? &s->tag : NULL) < 0) {
+			    (rc = conn_take_line(&s->link.conn, MAX_REPLY, &line)) != 0) {
+				if (rc > 0 && (rc = reply_print_event(line, f->json,
+				    tagged ? &s->tag : NULL, end, sizeof(end))) == 1)
+					stream_ended(f, s, tagged, end);
+				else if (rc < 0) {
 					fprintf(stderr, "tetherctl: %sbad event line from %s\n",
 					    tagged ? s->tag.err : "", where(f, s));
 					fail(s, "bad event line", true);
 				}
+			}
 			pfd[i] = (struct pollfd){ .fd = s->phase == PH_STREAM ?
 			    s->link.conn.fd : -1, .events = POLLIN };
 			live += s->phase == PH_STREAM;
@@ -443,8 +459,8 @@ static void stream(struct fleet *f, bool tagged)
 		for (i = 0; i < f->count; i++)
 			if (pfd[i].fd >= 0 && pfd[i].revents != 0 &&
 			    conn_fill(&f->sys[i].link.conn) <= 0)
-				/* The daemon stopped: that stream is over. */
-				fail(&f->sys[i], "stream ended", true);
+				/* The daemon went away without a word. */
+				stream_ended(f, &f->sys[i], tagged, "the connection closed");
 	}
 	free(pfd);
 }
@@ -501,8 +517,11 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 		if (rc > worst)
 			worst = rc;
 	}
-	if (following > 0)
+	/* A stream ends only when its daemon goes: no daemon, exit 3. */
+	if (following > 0) {
 		stream(f, tagged);
+		return TETHER_EXIT_NO_DAEMON;
+	}
 	if (missing > 0)
 		return answered > 0 ? TETHER_EXIT_FAILED : TETHER_EXIT_NO_DAEMON;
 	return worst;

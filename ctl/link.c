@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "link.h"
+#include "paths.h"
 
 long long link_now_ms(void)
 {
@@ -92,8 +93,14 @@ int link_open(struct link *l, const struct host *h, const char *local_socket,
 {
 	if (!h->local)
 		return spawn_ssh(l, h, p, why, len);
+	/* Whoever may change its directory may listen in the daemon's place
+	 * and read what is sent. */
+	if (tether_check_socket_dir(local_socket, false, why, len) == -1)
+		return -1;
 	if (conn_open(&l->conn, local_socket) < 0) {
-		snprintf(why, len, "%s", strerror(errno));
+		snprintf(why, len, "%s", errno == EACCES ? "permission denied (a root "
+		    "daemon's socket is for root and the group tether: see tetherd(8))" :
+		    strerror(errno));
 		return -1;
 	}
 	return 0;

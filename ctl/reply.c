@@ -81,7 +81,7 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 {
 	const json_t *ok = json_object_get(r->head, "ok");
 	const char *text = json_string_value(json_object_get(r->head, "text"));
-	const char *error, *code;
+	const char *error, *code, *unrecorded;
 
 	if (!json_is_boolean(ok))
 		return -1;
@@ -90,8 +90,13 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 	else if (!json && text != NULL && text[0] != '\0')
 		print_text(text, tag);
 	fflush(stdout);
+	/* Done, but not all of it is in the database. */
+	unrecorded = json_string_value(json_object_get(r->head, "unrecorded"));
+	if (unrecorded != NULL)
+		fprintf(stderr, "tetherctl: %sdone, but not recorded: %s\n",
+		    tag != NULL ? tag->err : "", unrecorded);
 	if (json_is_true(ok))
-		return TETHER_EXIT_OK;
+		return unrecorded != NULL ? TETHER_EXIT_UNRECORDED : TETHER_EXIT_OK;
 	error = json_string_value(json_object_get(r->head, "error"));
 	code = json_string_value(json_object_get(r->head, "code"));
 	fprintf(stderr, "tetherctl: %s%s\n", tag != NULL ? tag->err : "",
@@ -101,7 +106,8 @@ int reply_print(const struct reply *r, bool json, const struct tag *tag)
 	return TETHER_EXIT_FAILED;
 }
 
-int reply_print_event(const char *line, bool json, const struct tag *tag)
+int reply_print_event(const char *line, bool json, const struct tag *tag,
+    char *end, size_t endlen)
 {
 	json_t *msg, *ev;
 	const char *text;
@@ -111,6 +117,12 @@ int reply_print_event(const char *line, bool json, const struct tag *tag)
 		return -1;
 	ev = json_object_get(msg, "event");
 	text = json_string_value(json_object_get(msg, "text"));
+	/* The daemon's last line: why the stream ends. */
+	if (json_is_string(json_object_get(msg, "end"))) {
+		snprintf(end, endlen, "%s", json_string_value(json_object_get(msg, "end")));
+		json_decref(msg);
+		return 1;
+	}
 	if (json && ev != NULL) {
 		enc = json_dumps(ev, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (enc != NULL)

@@ -40,7 +40,9 @@ bool reply_follows(const struct reply *r);
 /* Prints r; returns the exit code it stands for, or -1 if malformed. */
 int reply_print(const struct reply *r, bool json, const struct tag *tag);
 
-/* Prints one line of an events -f stream; -1 if it is not JSON. */
-int reply_print_event(const char *line, bool json, const struct tag *tag);
+/* Prints one line of an events -f stream: 0; 1 when it is the daemon's
+ * last, saying why the stream ends (into end); -1 if it is not JSON. */
+int reply_print_event(const char *line, bool json, const struct tag *tag,
+    char *end, size_t endlen);
 
 #endif

@@ -3,23 +3,25 @@
  * language is the daemon's; all this does is options, aliases and I/O.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
-#include <signal.h>
-#include <sys/select.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alias.h"
+#include "args.h"
 #include "core-gdb.h"
 #include "dial-stdio.h"
 #include "fleet.h"
+#include "help.h"
 #include "names.h"
 #include "paths.h"
+#include "prompt.h"
 #include "proto.h"
+#include "reply.h"
 #include "syscmd.h"
 
 struct ctl {
@@ -28,111 +30,109 @@ struct ctl {
 	int nhosts;
 };
 
-static void __attribute__((noreturn)) usage(int status)
-{
-	fprintf(status == 0 ? stdout : stderr,
-	    "usage: tetherctl [-hV] [--json] [-S socket] [-s session] "
-	    "[-H host ...] [--hosts file]\n"
-	    "                 [--connect-timeout seconds] [command ...]\n"
-	    "       tetherctl [-S socket] dial-stdio\n");
-	exit(status);
-}
-
 /* Runs one command line; returns an exit code. */
 static int run_line(struct ctl *ctl, const char *line)
 {
+	int rc;
+
+	if (help_line(line, &rc))
+		return rc;
 	return syscmd_run_line(&ctl->fleet, line);
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
+/*
+ * The prompt, in the debugger's form: "1:4312> " is the current process,
+ * ordinal 1, pid 4312; "default> " a session with none. Asked of the
+ * current system before each prompt, quietly: a failure only leaves the
+ * session's name.
+ */
+static void prompt_of(struct ctl *ctl, char *buf, size_t len)
 {
-	(void)sig;
-	interrupted = 1;
+	struct reply reply;
+	json_t *data, *proc;
+
+	snprintf(buf, len, "%s> ", ctl->fleet.session);
+	if (fleet_ask(&ctl->fleet, "|.", &reply) != TETHER_EXIT_OK)
+		return;
+	data = json_loadb(reply.data.p, reply.data.len, 0, NULL);
+	proc = json_array_get(json_object_get(data, "processes"), 0);
+	if (json_is_true(json_object_get(reply.head, "ok")) &&
+	    json_is_integer(json_object_get(proc, "ordinal")) &&
+	    json_is_integer(json_object_get(proc, "pid")))
+		snprintf(buf, len, "%lld:%lld> ",
+		    (long long)json_integer_value(json_object_get(proc, "ordinal")),
+		    (long long)json_integer_value(json_object_get(proc, "pid")));
+	json_decref(data);
+	json_decref(reply.head);
+}
+
+/* Ends a line of input: status is the last failure's; 1 to stop. */
+static int take_line(struct ctl *ctl, char *line, int *status)
+{
+	size_t n = strlen(line);
+	int rc;
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (line[strspn(line, " \t")] == '\0')
+		return 0;
+	if ((rc = run_line(ctl, line)) != TETHER_EXIT_OK)
+		*status = rc;
+	return rc == TETHER_EXIT_NO_DAEMON;
 }
 
 /*
- * At an interactive prompt Ctrl+C breaks in, as in the debugger: every
- * target of the session is stopped and held. SIGINT stays blocked except
- * while waiting for input (pselect), so that one arriving between the
- * prompt and the read is not lost; stdin is unbuffered so that pselect
- * sees all there is to read.
+ * At a terminal: line editing and history (prompt.c). Ctrl+C breaks in, as
+ * in the debugger: every target of the session is stopped and held.
  */
-static sigset_t prompt_mask;
-
-static int catch_interrupt(void)
+static int run_prompt(struct ctl *ctl, struct prompt *p)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt };
-	sigset_t intr;
+	int status = TETHER_EXIT_OK, interrupted;
+	const char *got;
+	char text[128], *line;
 
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&intr);
-	sigaddset(&intr, SIGINT);
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigprocmask(SIG_BLOCK, &intr, &prompt_mask) < 0) {
-		fprintf(stderr, "tetherctl: SIGINT: %s\n", strerror(errno));
-		return -1;
+	for (;;) {
+		prompt_of(ctl, text, sizeof(text));
+		got = prompt_read(p, text, &interrupted);
+		if (interrupted) {
+			fputc('\n', stderr);
+			run_line(ctl, ".breakin");
+			continue;
+		}
+		if (got == NULL)
+			break;
+		if ((line = strdup(got)) == NULL) {
+			fprintf(stderr, "tetherctl: out of memory\n");
+			return TETHER_EXIT_FAILED;
+		}
+		if (take_line(ctl, line, &status)) {
+			free(line);
+			break;
+		}
+		free(line);
 	}
-	sigdelset(&prompt_mask, SIGINT);
-	setvbuf(stdin, NULL, _IONBF, 0);
-	return 0;
-}
-
-/* Waits for input with SIGINT let through: 0, or -1 on an interrupt. */
-static int wait_input(void)
-{
-	fd_set in;
-
-	FD_ZERO(&in);
-	FD_SET(STDIN_FILENO, &in);
-	return pselect(STDIN_FILENO + 1, &in, NULL, NULL, NULL, &prompt_mask) < 0 ? -1 : 0;
+	fputc('\n', stderr);
+	return status;
 }
 
 /* One request per line of stdin; the status is the last failure's. */
 static int run_stdin(struct ctl *ctl)
 {
-	int tty = isatty(STDIN_FILENO), status = TETHER_EXIT_OK, rc;
-	int read_errno = 0;
+	int status = TETHER_EXIT_OK;
+	struct prompt *p;
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t n;
 
-	if (tty && catch_interrupt() < 0)
-		tty = 0;
-	for (;;) {
-		if (interrupted) {
-			interrupted = 0;
-			fputc('\n', stderr);
-			run_line(ctl, ".breakin");
-		}
-		if (tty) {
-			fprintf(stderr, "tether:%s> ", ctl->fleet.session);
-			if (wait_input() < 0 && errno == EINTR)
-				continue;
-		}
-		if ((n = getline(&line, &cap, stdin)) < 0) {
-			if (ferror(stdin) && errno == EINTR) {
-				clearerr(stdin);
-				continue;
-			}
-			if (ferror(stdin))
-				read_errno = errno;
-			break;
-		}
-		if (n > 0 && line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (line[strspn(line, " \t\r")] == '\0')
-			continue;
-		if ((rc = run_line(ctl, line)) != TETHER_EXIT_OK)
-			status = rc;
-		if (rc == TETHER_EXIT_NO_DAEMON)
-			break;
+	if (isatty(STDIN_FILENO) && (p = prompt_open("tetherctl")) != NULL) {
+		status = run_prompt(ctl, p);
+		prompt_close(p);
+		return status;
 	}
-	if (tty)
-		fputc('\n', stderr);
-	if (read_errno != 0) {
-		fprintf(stderr, "tetherctl: stdin: %s\n", strerror(read_errno));
+	while (getline(&line, &cap, stdin) >= 0)
+		if (take_line(ctl, line, &status))
+			break;
+	if (ferror(stdin)) {
+		fprintf(stderr, "tetherctl: stdin: %s\n", strerror(errno));
 		status = TETHER_EXIT_FAILED;
 	}
 	free(line);
@@ -190,59 +190,50 @@ static int parse_timeout(const char *arg)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = CHAR_MAX + 1, OPT_HOSTS, OPT_CONNECT_TIMEOUT };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "hosts", required_argument, NULL, OPT_HOSTS },
-		{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ctl ctl = { .fleet = { .ssh = { .connect_timeout = 5 } } };
 	struct fleet *f = &ctl.fleet;
-	const char *socket = NULL, *why;
+	struct ctl_args args;
+	const char *socket, *why;
 	char sockpath[PATH_MAX];
 	char *line;
-	int ch, status;
+	int i, status;
 
-	/* '+': the first word ends the options ("kill -n" is a command). */
-	while ((ch = getopt_long(argc, argv, "+hH:S:s:V", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'S':
-			socket = optarg;
-			break;
-		case 's':
-			f->session = optarg;
-			break;
-		case 'H':
-		case OPT_HOSTS:
-			if (add_hosts(&ctl, optarg, ch == OPT_HOSTS) < 0)
-				return leave(&ctl, TETHER_EXIT_USAGE);
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			if ((f->ssh.connect_timeout = parse_timeout(optarg)) < 0)
-				return leave(&ctl, TETHER_EXIT_USAGE);
-			break;
-		case OPT_JSON:
-			f->json = true;
-			break;
-		case 'h':
-			usage(TETHER_EXIT_OK);
-		case 'V':
-			printf("tetherctl %s\n", TETHER_VERSION);
-			return leave(&ctl, TETHER_EXIT_OK);
-		default:
-			usage(TETHER_EXIT_USAGE);
-		}
+	if ((status = args_parse(argc, argv, &args)) != 0) {
+		args_free(&args);
+		return status;
 	}
-	argc -= optind;
-	argv += optind;
+	if (args.help || args.version) {
+		if (args.version)
+			printf("tetherctl %s\n", TETHER_VERSION);
+		else if (args.nwords > 0)
+			status = help_command(stdout, args.words[0]);
+		else
+			help_all(stdout);
+		args_free(&args);
+		return status;
+	}
+	socket = args.socket;
+	f->session = args.session;
+	f->json = args.json;
+	if (args.connect_timeout != NULL &&
+	    (f->ssh.connect_timeout = parse_timeout(args.connect_timeout)) < 0) {
+		args_free(&args);
+		return TETHER_EXIT_USAGE;
+	}
+	for (i = 0; i < args.nhosts; i++)
+		if (add_hosts(&ctl, args.hosts[i].spec, args.hosts[i].file) < 0) {
+			free_hosts(&ctl);
+			args_free(&args);
+			return TETHER_EXIT_USAGE;
+		}
+	argc = args.nwords;
+	argv = args.words;
 
 	if (socket == NULL) {
 		if (tether_default_socket(sockpath, sizeof(sockpath)) < 0) {
 			fprintf(stderr, "tetherctl: default socket path: %s\n",
 			    strerror(errno));
+			args_free(&args);
 			return leave(&ctl, TETHER_EXIT_NO_DAEMON);
 		}
 		socket = sockpath;
@@ -253,9 +244,12 @@ int main(int argc, char **argv)
 		if (argc > 1 || ctl.nhosts > 0) {
 			fprintf(stderr, "tetherctl: dial-stdio takes no arguments "
 			    "and no hosts: it relays to the daemon at -S\n");
-			return leave(&ctl, TETHER_EXIT_USAGE);
-		}
-		return leave(&ctl, dial_stdio(socket));
+			status = TETHER_EXIT_USAGE;
+		} else
+			status = dial_stdio(socket);
+		free_hosts(&ctl);
+		args_free(&args);
+		return status;
 	}
 	if (f->session == NULL && (f->session = getenv("TETHER_SESSION")) != NULL &&
 	    f->session[0] == '\0')
@@ -264,7 +258,9 @@ int main(int argc, char **argv)
 		f->session = "default";
 	if ((why = tether_session_name_error(f->session)) != NULL) {
 		fprintf(stderr, "tetherctl: bad session name '%s': %s\n", f->session, why);
-		return leave(&ctl, TETHER_EXIT_USAGE);
+		free_hosts(&ctl);
+		args_free(&args);
+		return TETHER_EXIT_USAGE;
 	}
 	f->local_socket = socket;
 	f->cwd = getcwd(NULL, 0);
@@ -275,15 +271,20 @@ int main(int argc, char **argv)
 		fleet_free(f);
 		free_hosts(&ctl);
 		free((char *)f->cwd);
+		args_free(&args);
 		return TETHER_EXIT_USAGE;
 	}
 	free_hosts(&ctl);
+	setlocale(LC_CTYPE, "");	/* line editing of non-ASCII text */
 
 	if (argc == 0)
 		status = run_stdin(&ctl);
-	else if (argc == 3 && strcmp(argv[0], "core") == 0 &&
-	    strcmp(argv[2], "--gdb") == 0)
+	else if (args.gdb && argc == 2 && strcmp(argv[0], "core") == 0)
 		status = core_gdb(f, argv[1]);
+	else if (args.gdb) {
+		fprintf(stderr, "tetherctl: --gdb goes with core N only\n");
+		status = TETHER_EXIT_USAGE;
+	}
 	else if ((line = alias_join_words(argc, argv)) == NULL) {
 		fprintf(stderr, "tetherctl: out of memory\n");
 		status = TETHER_EXIT_FAILED;
@@ -293,6 +294,7 @@ int main(int argc, char **argv)
 	}
 	fleet_free(f);
 	free((char *)f->cwd);
+	args_free(&args);
 	if (fclose(stdout) != 0) {
 		fprintf(stderr, "tetherctl: stdout: %s\n", strerror(errno));
 		if (status == TETHER_EXIT_OK)

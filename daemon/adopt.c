@@ -150,75 +150,156 @@ adopt_all(struct store *st, bool readopt, struct adopt_result *res)
 	return 0;
 }
 
-/* --- after a failed commit */
+/* --- after lost writes */
 
 static struct event *resync_ev;
 static struct store *resync_store;
 
+static void on_lost_writes(void *arg);
+
+/* What the daemon holds, copied on the loop for the job. */
+struct resync {
+	int nsessions, ntargets, nlive;
+	struct resync_session { int64_t id; char *name; uid_t owner; } *sessions;
+	struct resync_target { int64_t id; struct target_row row; } *targets;
+	double now;
+	int failed;		/* the job could not write it */
+	char errmsg[256];
+	struct live_target *live;	/* live rows of the database ... */
+	int nstale;			/* ... the first nstale not held */
+};
+
 static int
 cmp_id(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	int64_t x = ((const struct resync_target *)a)->id;
+	int64_t y = ((const struct resync_target *)b)->id;
 
 	return x < y ? -1 : x > y;
+}
+
+static void
+resync_free(struct resync *rs)
+{
+	int i;
+
+	for (i = 0; i < rs->nsessions; i++)
+		free(rs->sessions[i].name);
+	for (i = 0; i < rs->ntargets; i++) {
+		free((char *)rs->targets[i].row.exe);
+		free((char *)rs->targets[i].row.cmdline);
+	}
+	free(rs->sessions);
+	free(rs->targets);
+	store_live_targets_free(rs->live, rs->nlive);
+	free(rs);
+}
+
+/* On the store's thread: writes the rows again, finds the stale ones. */
+static void
+resync_run(struct store *st, void *arg)
+{
+	struct resync *rs = arg;
+	struct resync_target key;
+	struct live_target tmp;
+	int i;
+
+	for (i = 0; i < rs->nsessions; i++)
+		if (store_session_restore(st, rs->sessions[i].id,
+		    rs->sessions[i].name, rs->sessions[i].owner, rs->now) == -1)
+			goto fail;
+	for (i = 0; i < rs->ntargets; i++)
+		if (store_target_restore(st, rs->targets[i].id, &rs->targets[i].row) == -1)
+			goto fail;
+	if ((rs->nlive = store_live_targets(st, &rs->live)) == -1) {
+		rs->nlive = 0;
+		goto fail;
+	}
+	/* The stale rows first: they ended while their end could not be
+	 * written. */
+	for (i = 0; i < rs->nlive; i++) {
+		key.id = rs->live[i].id;
+		if (bsearch(&key, rs->targets, rs->ntargets, sizeof key, cmp_id))
+			continue;
+		tmp = rs->live[rs->nstale];
+		rs->live[rs->nstale++] = rs->live[i];
+		rs->live[i] = tmp;
+	}
+	return;
+fail:
+	rs->failed = 1;
+	snprintf(rs->errmsg, sizeof rs->errmsg, "%s", store_errmsg(st));
+}
+
+/* On the loop, once the rows are written: the stale ones end, lost. */
+static void
+resync_done(void *arg)
+{
+	struct resync *rs = arg;
+	int i;
+
+	if (rs->failed) {
+		log_warn("database resync: %s", rs->errmsg);
+		on_lost_writes(NULL);
+	} else {
+		for (i = 0; i < rs->nstale; i++)
+			if (store_event(resync_store, rs->live[i].session_id,
+			    rs->live[i].id, rs->now, "lost",
+			    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
+			    store_target_end(resync_store, rs->live[i].id, "lost",
+			    -1, -1, rs->now) == -1)
+				break;
+		log_info("database resync: the live targets are written again");
+	}
+	resync_free(rs);
 }
 
 int
 adopt_resync(struct store *st)
 {
 	static const char *const how_words[] = { "create", "attach", "child" };
+	struct resync *rs = calloc(1, sizeof *rs);
 	struct session *s;
 	struct target *t;
-	struct target_row row;
-	int64_t *held = NULL, *more;
-	struct live_target *live;
-	int nheld = 0, cap = 0, nlive, i;
-	double now = model_now();
+	int ns = 0, nt = 0;
 
+	if (rs == NULL)
+		return -1;
 	TAILQ_FOREACH(s, session_all(), entry) {
-		if (store_session_restore(st, s->id, s->name, now) == -1)
-			return -1;
+		ns++;
+		nt += s->live;
+	}
+	rs->now = model_now();
+	rs->sessions = calloc(ns ? ns : 1, sizeof *rs->sessions);
+	rs->targets = calloc(nt ? nt : 1, sizeof *rs->targets);
+	if (rs->sessions == NULL || rs->targets == NULL)
+		goto fail;
+	TAILQ_FOREACH(s, session_all(), entry) {
+		if ((rs->sessions[rs->nsessions].name = strdup(s->name)) == NULL)
+			goto fail;
+		rs->sessions[rs->nsessions].owner = s->owner;
+		rs->sessions[rs->nsessions++].id = s->id;
 		TAILQ_FOREACH(t, &s->targets, entry) {
-			row = (struct target_row){
+			if (rs->ntargets == nt)
+				break;
+			rs->targets[rs->ntargets].id = t->id;
+			rs->targets[rs->ntargets++].row = (struct target_row){
 				.session_id = s->id, .ordinal = t->ordinal,
 				.pid = t->pid, .start_time = t->start_time,
 				.how = how_words[t->how], .parent_id = t->parent_id,
-				.uid = t->uid, .exe = t->exe, .cmdline = t->cmdline,
+				.uid = t->uid, .exe = strdup(t->exe),
+				.cmdline = strdup(t->cmdline),
 				.state = target_state_name(target_live_state(t)),
-				.childdbg = t->childdbg, .joined_at = now,
+				.childdbg = t->childdbg, .joined_at = rs->now,
 			};
-			if (store_target_restore(st, t->id, &row) == -1) {
-				free(held);
-				return -1;
-			}
-			if (nheld == cap) {
-				cap = cap ? 2 * cap : 64;
-				if ((more = reallocarray(held, cap, sizeof *held)) == NULL) {
-					free(held);
-					return -1;
-				}
-				held = more;
-			}
-			held[nheld++] = t->id;
 		}
 	}
-	qsort(held, nheld, sizeof *held, cmp_id);
-	if ((nlive = store_live_targets(st, &live)) == -1) {
-		free(held);
-		return -1;
-	}
-	for (i = 0; i < nlive; i++) {
-		if (held != NULL && bsearch(&live[i].id, held, nheld, sizeof *held, cmp_id))
-			continue;
-		/* It ended while its end could not be written. */
-		if (store_event_for_target(st, live[i].id, now, "lost",
-		    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
-		    store_target_end(st, live[i].id, "lost", -1, -1, now) == -1)
-			break;
-	}
-	store_live_targets_free(live, nlive);
-	free(held);
-	return i < nlive ? -1 : 0;
+	qsort(rs->targets, rs->ntargets, sizeof *rs->targets, cmp_id);
+	store_job(st, resync_run, resync_done, rs);
+	return 0;
+fail:
+	resync_free(rs);
+	return -1;
 }
 
 static void
@@ -227,12 +308,9 @@ on_resync(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	/* The writes open a transaction: the loop commits it at the end of
-	 * this iteration, and a failure brings us back here. */
+	/* A failure of its batch brings us back here. */
 	if (adopt_resync(resync_store) == -1)
-		log_warn("database resync: %s", store_errmsg(resync_store));
-	else
-		log_info("database resync: the live targets are written again");
+		log_warn("database resync: out of memory");
 }
 
 static void

@@ -30,20 +30,20 @@ struct adopt_result {
 int adopt_all(struct store *st, bool readopt, struct adopt_result *res);
 
 /*
- * After a failed commit (a full disk, an I/O error) the transaction is
- * rolled back, so the database misses what the daemon did in that loop
- * iteration, while the daemon still holds it. Once registered, every failed
- * commit schedules a resync a second later (not at once: the disk may still
- * be full): the session and target rows of everything live in memory are
- * written again, and rows still live in the database that the daemon no
- * longer holds (they ended during the lost transaction) are marked lost with
- * a "lost" event. The events of the lost transaction are not written again:
- * none of them had been acknowledged (DESIGN §4). Retries until a commit
- * succeeds.
+ * After lost writes (a failed commit: a full disk, an I/O error; or a full
+ * queue) the database misses some of what the daemon did, while the daemon
+ * still holds it. Once registered, every loss schedules a resync a second
+ * later (not at once: the disk may still be full): the session and target
+ * rows of everything live in memory are written again, and rows still live
+ * in the database that the daemon no longer holds (they ended while their
+ * end could not be written) are marked lost with a "lost" event. The lost
+ * events themselves are not written again: their replies said so, and
+ * status counts them. Retries until a batch succeeds.
  */
 int adopt_watch_commits(struct event_base *base, struct store *st);
 void adopt_unwatch_commits(void);
-/* The resync itself, into the open transaction; 0 or -1. */
+/* The resync itself: a job of the store (store_job); 0, or -1 when out
+ * of memory. */
 int adopt_resync(struct store *st);
 
 #endif

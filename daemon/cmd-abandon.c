@@ -7,6 +7,11 @@ abandon_done(struct target *t, enum target_state state, void *arg)
 {
 	struct cmd_ctx *ctx = arg;
 
+	if (state == TS_RUNNING) {
+		cmd_error(ctx, CMD_FAILED, "|%d: %s", t->ordinal, engine_failure());
+		cmd_complete(ctx, CMD_FAILED);
+		return;
+	}
 	if (state != TS_ABANDONED) {
 		cmd_error(ctx, CMD_FAILED, "process %d exited before it could be abandoned",
 		    (int)t->pid);
@@ -25,7 +30,7 @@ cmd_abandon_exec(struct cmd_ctx *ctx)
 	bool deliver = false;
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if (engine_abandon(ctx->target, deliver, abandon_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);
@@ -33,7 +38,7 @@ cmd_abandon_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_abandon_entry = {
-	.name = ".abandon", .usage = ".abandon [/h | /n]",
+	.name = ".abandon",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_TARGET,
 	.exec = cmd_abandon_exec,
 };

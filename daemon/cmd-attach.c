@@ -28,7 +28,8 @@ cmd_attach_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_attach_entry = {
-	.name = ".attach", .usage = ".attach PID",
+	.name = ".attach",
+	.session = SESSION_CREATE,
 	.min_args = 1, .max_args = 1, .prefix = PREFIX_NONE,
 	.owner_only = true,
 	.exec = cmd_attach_exec,

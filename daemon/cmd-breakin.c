@@ -34,7 +34,7 @@ cmd_allstop_exec(struct cmd_ctx *ctx)
 	if (ctx->cmd->argc == 1) {
 		const char *arg = ctx->cmd->argv[0];
 		if (strcmp(arg, "0") != 0 && strcmp(arg, "1") != 0)
-			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+			return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 		if ((s = cmd_session(ctx)) == NULL || session_set_allstop(s, arg[0] == '1') == -1)
 			return cmd_error(ctx, CMD_FAILED, "cannot change session %s",
 			    ctx->session_name);
@@ -48,14 +48,15 @@ cmd_allstop_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_breakin_entry = {
-	.name = ".breakin", .usage = ".breakin",
+	.name = ".breakin",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
 	.owner_only = true,
 	.exec = cmd_breakin_exec,
 };
 
 const struct cmd_entry cmd_allstop_entry = {
-	.name = ".allstop", .usage = ".allstop [0 | 1]",
+	.name = ".allstop",
+	.session = SESSION_CREATE,
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_NONE,
 	.owner_only = true,
 	.exec = cmd_allstop_exec,

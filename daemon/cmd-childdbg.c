@@ -11,7 +11,7 @@ cmd_childdbg_exec(struct cmd_ctx *ctx)
 	if (ctx->cmd->argc == 1) {
 		const char *arg = ctx->cmd->argv[0];
 		if (strcmp(arg, "0") != 0 && strcmp(arg, "1") != 0)
-			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+			return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 		target_set_childdbg(t, arg[0] == '1');
 	}
 	cmd_print(ctx, "Processes created by the current process will %sbe debugged",
@@ -22,7 +22,7 @@ cmd_childdbg_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_childdbg_entry = {
-	.name = ".childdbg", .usage = ".childdbg [0 | 1]",
+	.name = ".childdbg",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_TARGET,
 	.exec = cmd_childdbg_exec,
 };

@@ -36,7 +36,7 @@ ordinal_arg(struct cmd_ctx *ctx, const char *arg)
 	errno = 0;
 	v = strtol(arg[0] == '|' ? arg + 1 : arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > INT_MAX) {
-		cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 		return -1;
 	}
 	return (int)v;
@@ -140,7 +140,7 @@ cmd_core_exec(struct cmd_ctx *ctx)
 		return cmd_error(ctx, CMD_USAGE, "core N --gdb: tetherctl runs gdb, "
 		    "from the shell's command line (tetherctl core N --gdb)");
 	if (cmd->argc != 3 || strcmp(cmd->argv[1], "-o") != 0 || cmd->argv[2][0] == '\0')
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if ((ordinal = ordinal_arg(ctx, cmd->argv[0])) < 0)
 		return CMD_USAGE;
 	TAILQ_FOREACH(f, triage_files_all(), entry)
@@ -190,13 +190,13 @@ fail:
 }
 
 const struct cmd_entry cmd_cores_entry = {
-	.name = "cores", .usage = "cores [N]",
+	.name = "cores",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_NONE,
 	.exec = cmd_cores_exec,
 };
 
 const struct cmd_entry cmd_core_entry = {
-	.name = "core", .usage = "core N -o FILE",
+	.name = "core",
 	.min_args = 2, .max_args = 3, .prefix = PREFIX_NONE,
 	.exec = cmd_core_exec,
 };

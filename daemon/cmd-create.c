@@ -1,6 +1,10 @@
-/* .create CMD [ARGS...]: start a program under the daemon. */
+/*
+ * .create [-o] CMD [ARGS...]: start a program under the daemon; -o: with
+ * child-debug on from its first instruction (WinDbg's -o).
+ */
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -17,7 +21,12 @@ cmd_create_exec(struct cmd_ctx *ctx)
 	char err[PATH_MAX + 128];
 	struct session *s;
 	struct target *t;
+	bool childdbg = strcmp(p.argv[0], "-o") == 0;
 
+	if (childdbg && ctx->cmd->argc == 1)
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
+	if (childdbg)
+		p.argv++;
 	if ((s = cmd_session(ctx)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "cannot create session %s",
 		    ctx->session_name);
@@ -29,12 +38,19 @@ cmd_create_exec(struct cmd_ctx *ctx)
 	close(p.log_fd);
 	if (t == NULL)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	/*
+	 * Race-free: the new process's first stops are read by the loop after
+	 * this command returns, so no fork of it can come before this.
+	 */
+	if (childdbg)
+		target_set_childdbg(t, true);
 	cmd_print_joined(ctx, t);
 	return CMD_DONE;
 }
 
 const struct cmd_entry cmd_create_entry = {
-	.name = ".create", .usage = ".create CMD [ARGS...]",
+	.name = ".create",
+	.session = SESSION_CREATE,
 	.min_args = 1, .max_args = -1, .prefix = PREFIX_NONE,
 	.owner_only = true,
 	.exec = cmd_create_exec,

@@ -7,6 +7,11 @@ detach_done(struct target *t, enum target_state state, void *arg)
 {
 	struct cmd_ctx *ctx = arg;
 
+	if (state == TS_RUNNING) {
+		cmd_error(ctx, CMD_FAILED, "|%d: %s", t->ordinal, engine_failure());
+		cmd_complete(ctx, CMD_FAILED);
+		return;
+	}
 	if (state != TS_DETACHED) {
 		cmd_error(ctx, CMD_FAILED, "process %d exited before it could be detached",
 		    (int)t->pid);
@@ -30,7 +35,7 @@ cmd_detach_exec(struct cmd_ctx *ctx)
 	bool deliver = false;
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if (engine_detach(ctx->target, deliver, detach_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);
@@ -38,7 +43,7 @@ cmd_detach_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_detach_entry = {
-	.name = ".detach", .usage = ".detach [/h | /n]",
+	.name = ".detach",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_TARGET,
 	.exec = cmd_detach_exec,
 };

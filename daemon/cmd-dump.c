@@ -35,8 +35,8 @@ dump_written(struct target *t, const struct triage_result *r, void *arg)
 			cmd_error(ctx, CMD_FAILED, "process %d ended before it could be "
 			    "dumped", (int)req->pid);
 		else
-			cmd_error(ctx, CMD_FAILED, "%s", r->core_error != NULL ?
-			    r->core_error : r->error);
+			cmd_error(ctx, CMD_FAILED, "|%d: %s", req->ordinal,
+			    r->core_error != NULL ? r->core_error : r->error);
 	} else {
 		cmd_print(ctx, "Core file written: %s (%d threads)", req->path,
 		    r->nthreads);
@@ -62,10 +62,10 @@ cmd_dotdump_exec(struct cmd_ctx *ctx)
 	if (cmd->argc == 2 && strcmp(cmd->argv[0], "/o") == 0)
 		overwrite = true;
 	else if (cmd->argc != 1 || strcmp(cmd->argv[0], "/o") == 0)
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	file = cmd->argv[cmd->argc - 1];
 	if (file[0] == '\0')
-		return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	if ((req = calloc(1, sizeof *req)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "out of memory");
 	req->ctx = ctx;
@@ -122,7 +122,7 @@ cmd_dump_exec(struct cmd_ctx *ctx)
 		else if (i == ctx->cmd->argc - 1 && (then = triage_then_parse(a)) != -1)
 			opts.then = (enum triage_then)then;
 		else
-			return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+			return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	}
 	if (triage_dump(ctx->target, &opts, triage_cmd_done, ctx, err, sizeof err) == -1)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);
@@ -130,13 +130,13 @@ cmd_dump_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_dotdump_entry = {
-	.name = ".dump", .usage = ".dump [/o] FILE",
+	.name = ".dump",
 	.min_args = 1, .max_args = 2, .prefix = PREFIX_TARGET,
 	.exec = cmd_dotdump_exec,
 };
 
 const struct cmd_entry cmd_dump_entry = {
-	.name = "dump", .usage = "dump [/c] [kill | detach | abandon | none]",
+	.name = "dump",
 	.min_args = 0, .max_args = 2, .prefix = PREFIX_TARGET,
 	.exec = cmd_dump_exec,
 };

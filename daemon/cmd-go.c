@@ -37,19 +37,19 @@ cmd_go_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_go_entry = {
-	.name = "g", .usage = "[|N] g",
+	.name = "g",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
 	.exec = cmd_go_exec,
 };
 
 const struct cmd_entry cmd_go_handled_entry = {
-	.name = "gh", .usage = "[|N] gh",
+	.name = "gh",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
 	.exec = cmd_go_exec,
 };
 
 const struct cmd_entry cmd_go_unhandled_entry = {
-	.name = "gn", .usage = "[|N] gn",
+	.name = "gn",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
 	.exec = cmd_go_exec,
 };

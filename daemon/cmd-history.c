@@ -10,10 +10,12 @@
 #include <time.h>
 
 #include "cmd-history.h"
+#include "event-text.h"
 #include "retention.h"
 #include "signals.h"
 #include "store.h"
 #include "store-history.h"
+#include "suggest.h"
 
 void
 cmd_format_time(double at, char *buf, size_t len)
@@ -67,32 +69,67 @@ parse_time(const char *text, double *out)
 	return -1;
 }
 
-/* "a,b,c" as a JSON array of words; NULL when a word is not [a-z-]+. */
-static char *
-parse_words(const char *text)
+/* Whether word is one of known (NULL-ended); if not, the closest in sg. */
+static bool
+known_word(const char *word, const char *const *known, struct suggest *sg)
+{
+	suggest_init(sg, word);
+	for (; *known != NULL; known++) {
+		if (strcmp(*known, word) == 0)
+			return true;
+		suggest_try(sg, *known);
+	}
+	return false;
+}
+
+static const char *const state_words[] = {
+	"running", "stopped", "exited", "killed", "detached", "abandoned", "lost",
+	NULL,
+};
+
+/* "a,b,c" (words of known) as a JSON array into *out; CMD_DONE, or the
+ * error set: usage when it is no list of words, failed for a word that is
+ * not one of known. */
+static enum cmd_result
+parse_words(struct cmd_ctx *ctx, char opt, const char *text, const char *what,
+    const char *const *known, char **out)
 {
 	json_t *list = json_array();
 	const char *p = text, *end;
-	char word[32], *out = NULL;
+	char word[32], hint[64];
+	enum cmd_result r = CMD_DONE;
+	struct suggest sg;
 	size_t len;
 
-	while (list != NULL) {
+	free(*out);
+	*out = NULL;
+	while (list != NULL && r == CMD_DONE) {
 		end = strchrnul(p, ',');
 		len = (size_t)(end - p);
 		if (len == 0 || len >= sizeof word ||
-		    strspn(p, "abcdefghijklmnopqrstuvwxyz-_") < len)
+		    strspn(p, "abcdefghijklmnopqrstuvwxyz-_") < len) {
+			r = cmd_error(ctx, CMD_USAGE, "-%c %s: not a list of %ss"
+			    " (word,word...)", opt, text, what);
 			break;
+		}
 		memcpy(word, p, len);
 		word[len] = '\0';
+		if (!known_word(word, known, &sg)) {
+			r = cmd_error(ctx, CMD_FAILED, "unknown %s: %s%s", what, word,
+			    suggest_hint(&sg, hint, sizeof hint));
+			break;
+		}
 		json_array_append_new(list, json_string(word));
 		if (*end == '\0') {
-			out = json_dumps(list, JSON_COMPACT);
+			*out = json_dumps(list, JSON_COMPACT);
 			break;
 		}
 		p = end + 1;
 	}
 	json_decref(list);
-	return out;
+	if (r == CMD_DONE && *out == NULL)
+		r = cmd_error(ctx, CMD_FAILED, "out of memory");
+	return r;
 }
 
 /* A process identifier as -p takes it, into o; 0 or -1 (error set). */
@@ -156,6 +193,7 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	const char *err, *arg, *opt;
 	char *end, buf[48];
 	uid_t owner;	/* checked before the command runs (cmd_entry.owner_only) */
+	enum cmd_result r;
 	long v;
 	int i, n;
 
@@ -164,15 +202,19 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	 * looked up in the database, never created. */
 	o->session_id = ctx->session != NULL ? ctx->session->id :
 	    store_session_lookup(model_store(), ctx->session_name, &owner);
-	if (o->session_id == -1)
-		return cmd_error(ctx, CMD_FAILED, "database: %s",
-		    store_errmsg(model_store()));
+	if (o->session_id == 0 && strcmp(ctx->session_name, "default") != 0)
+		return cmd_no_such_session(ctx);
 	if (parse_process(ctx, &cmd->prefix, o) == -1)
 		return CMD_FAILED;
 	for (i = 0; i < cmd->argc; i++) {
 		opt = cmd->argv[i];
 		if (opt[0] != '-' || opt[1] == '\0' || opt[2] != '\0' ||
-		    strchr(events ? "pPksua" : "pPSs", opt[1]) == NULL) {
+		    strchr(events ? "pPksuAn" : "pPSsn", opt[1]) == NULL) {
+			if (opt[0] == '-' && opt[1] != '\0' && strchr(opt + 1, '-') == NULL &&
+			    strspn(opt + 1, "0123456789") != strlen(opt + 1))
+				return cmd_error(ctx, CMD_FAILED, "%s: unknown option %s"
+				    " (usage: %s)", ctx->entry->name, opt,
+				    cmd_usage(ctx->entry));
 			if (opt[0] == '-' || i != cmd->argc - 1 ||
 			    (v = parse_count(opt)) == -1)
 				goto usage;
@@ -205,11 +247,19 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 			break;
 		case 'k':
 		case 'S':
-			free(o->words);
-			if ((o->words = parse_words(arg)) == NULL)
-				return cmd_error(ctx, CMD_USAGE, "-%c %s: not a list of %s"
-				    " (word,word...)", opt[1], arg,
-				    opt[1] == 'k' ? "event kinds" : "states");
+			r = parse_words(ctx, opt[1], arg, opt[1] == 'k' ? "event kind" :
+			    "state", opt[1] == 'k' ? event_kinds : state_words, &o->words);
+			if (r != CMD_DONE)
+				return r;
+			break;
+		case 'n':
+			if (strcmp(arg, "all") == 0)
+				o->limit = 0;
+			else if ((v = parse_count(arg)) == -1)
+				return cmd_error(ctx, CMD_USAGE, "-n %s: not a count"
+				    " (a number above 0, or all)", arg);
+			else
+				o->limit = v;
 			break;
 		case 's':
 		case 'u':
@@ -218,17 +268,17 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 				    " such as 90, 15m, 2h, 3d; @EPOCH; YYYY-MM-DD[ HH:MM[:SS]];"
 				    " HH:MM[:SS])", opt[1], arg);
 			break;
-		case 'a':
+		case 'A':
 			errno = 0;
 			o->after_id = strtoll(arg, &end, 10);
 			if (errno != 0 || *end != '\0' || o->after_id < 0)
-				return cmd_error(ctx, CMD_USAGE, "-a %s: not an event id", arg);
+				return cmd_error(ctx, CMD_USAGE, "-A %s: not an event id", arg);
 			break;
 		}
 	}
 	return CMD_DONE;
 usage:
-	return cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+	return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 }
 
 void
@@ -256,27 +306,78 @@ fate(json_t *t, char *buf, size_t len)
 		snprintf(buf, len, "%s", state);
 }
 
-static enum cmd_result
-cmd_history_exec(struct cmd_ctx *ctx)
-{
-	struct history_filter f;
+/* A query of history or events, run by the store's thread (store_job). */
+struct look_job {
+	struct cmd_ctx *ctx;
 	struct look_opts o;
-	json_t *targets, *t, *parent;
+	bool events;
+	void (*print)(struct cmd_ctx *ctx, json_t *rows);
+	json_t *rows;
+	char errmsg[256];
+};
+
+static void
+look_run(struct store *st, void *arg)
+{
+	struct look_job *j = arg;
+	const struct look_opts *o = &j->o;
+
+	if (j->events)
+		j->rows = store_events_query(st, o->session_id, &(struct event_filter){
+		    .ordinal = o->ordinal, .pid = o->pid, .kinds = o->words,
+		    .since = o->since, .until = o->until, .after_id = o->after_id,
+		    .limit = (int)o->limit });
+	else
+		j->rows = store_history(st, o->session_id, &(struct history_filter){
+		    .ordinal = o->ordinal, .pid = o->pid, .states = o->words,
+		    .since = o->since, .limit = (int)o->limit });
+	if (j->rows == NULL)
+		snprintf(j->errmsg, sizeof j->errmsg, "%s", store_errmsg(st));
+}
+
+static void
+look_done(void *arg)
+{
+	struct look_job *j = arg;
+	struct cmd_ctx *ctx = j->ctx;
+
+	if (j->rows == NULL) {
+		cmd_error(ctx, CMD_FAILED, "database: %s", j->errmsg);
+		cmd_complete(ctx, CMD_FAILED);
+	} else {
+		j->print(ctx, j->rows);
+		cmd_complete(ctx, CMD_DONE);
+	}
+	cmd_look_free(&j->o);
+	free(j);
+}
+
+enum cmd_result
+cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
+    void (*print)(struct cmd_ctx *ctx, json_t *rows))
+{
+	struct look_job *j = calloc(1, sizeof *j);
+
+	if (j == NULL) {
+		cmd_look_free(o);
+		return cmd_error(ctx, CMD_FAILED, "out of memory");
+	}
+	j->ctx = ctx;
+	j->o = *o;
+	o->words = NULL;
+	j->events = events;
+	j->print = print;
+	store_job(model_store(), look_run, look_done, j);
+	return CMD_WAIT;
+}
+
+static void
+history_print(struct cmd_ctx *ctx, json_t *targets)
+{
+	json_t *t, *parent;
 	char joined[32], ended[32], how[16], parent_text[16];
 	size_t i;
 
-	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
-		cmd_look_free(&o);
-		return CMD_FAILED;
-	}
-	f = (struct history_filter){ .ordinal = o.ordinal, .pid = o.pid,
-	    .states = o.words, .since = o.since, .limit = (int)o.limit };
-	targets = o.session_id == 0 ? json_array() :
-	    store_history(model_store(), o.session_id, &f);
-	cmd_look_free(&o);
-	if (targets == NULL)
-		return cmd_error(ctx, CMD_FAILED, "database: %s",
-		    store_errmsg(model_store()));
 	if (json_array_size(targets) > 0)
 		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %s", "ORD",
 		    "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "NAME");
@@ -313,12 +414,27 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	}
 	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
 	    "targets", targets));
-	return CMD_DONE;
+}
+
+static enum cmd_result
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	struct look_opts o;
+
+	if (cmd_look_parse(ctx, false, 0, &o) != CMD_DONE) {
+		cmd_look_free(&o);
+		return CMD_FAILED;
+	}
+	if (o.session_id == 0) {
+		cmd_look_free(&o);
+		history_print(ctx, json_array());
+		return CMD_DONE;
+	}
+	return cmd_look_query(ctx, &o, false, history_print);
 }
 
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
-	.usage = "history [-p PROC] [-P PID] [-S STATE,...] [-s SINCE] [COUNT]",
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
 	.owner_only = true,
 	.exec = cmd_history_exec,

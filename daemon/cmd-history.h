@@ -10,7 +10,8 @@
  *   -s SINCE    events at or after SINCE; history: targets live or ended
  *               at or after SINCE
  *   -u UNTIL    events before UNTIL
- *   -a ID       events after the one with that id (for polling)
+ *   -A ID       events after the one with that id (for polling)
+ *   -n COUNT    at most COUNT (the latest), or all; a last word COUNT too
  *   COUNT       the latest COUNT (events: default 20; history: all)
  *
  * SINCE and UNTIL: an age (90, 30s, 15m, 12h, 2d: that long ago), @EPOCH
@@ -22,6 +23,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "cmd.h"
 
@@ -39,6 +42,11 @@ struct look_opts {
 enum cmd_result cmd_look_parse(struct cmd_ctx *ctx, bool events,
     long default_limit, struct look_opts *o);
 void cmd_look_free(struct look_opts *o);
+/* Runs the query (events or history) on the store's thread, in order with
+ * the writes before it; print makes the reply of its rows (it owns them).
+ * Takes o's words. CMD_WAIT, or CMD_FAILED with the error set. */
+enum cmd_result cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o,
+    bool events, void (*print)(struct cmd_ctx *ctx, json_t *rows));
 
 /* "2024-05-01 10:00:03" in local time. */
 void cmd_format_time(double at, char *buf, size_t len);

@@ -30,7 +30,7 @@ kill_by_pid(struct cmd_ctx *ctx, const char *arg)
 	errno = 0;
 	id.value = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || id.value <= 0) {
-		cmd_error(ctx, CMD_USAGE, "usage: %s", ctx->entry->usage);
+		cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 		return NULL;
 	}
 	if (ctx->cmd->prefix.kind != PROCID_NONE) {
@@ -65,7 +65,7 @@ cmd_kill_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_kill_entry = {
-	.name = ".kill", .usage = ".kill [/h | /n] or .kill PID",
+	.name = ".kill",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_SELF,
 	.exec = cmd_kill_exec,
 };

@@ -29,7 +29,8 @@ cmd_reload_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_reload_entry = {
-	.name = "reload", .usage = "reload",
+	.name = "reload",
+	.session = SESSION_ANY,
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
 	.exec = cmd_reload_exec,
 };

@@ -165,13 +165,13 @@ cmd_stacks_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_stack_entry = {
-	.name = "k", .usage = "[|N] k",
+	.name = "k",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_TARGET,
 	.exec = cmd_stack_exec,
 };
 
 const struct cmd_entry cmd_stacks_entry = {
-	.name = "~*k", .usage = "[|N | |*]~*k",
+	.name = "~*k",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
 	.exec = cmd_stacks_exec,
 };

@@ -27,7 +27,7 @@ cmd_threads_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_threads_entry = {
-	.name = "~", .usage = "[|N] ~",
+	.name = "~",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_TARGET,
 	.exec = cmd_threads_exec,
 };

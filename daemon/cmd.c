@@ -10,11 +10,13 @@
 #include <event2/buffer.h>
 
 #include "cmd.h"
+#include "cmddoc.h"
 #include "control.h"
 #include "creds.h"
 #include "log.h"
-#include "names.h"
 #include "store-history.h"
+#include "suggest.h"
+#include "names.h"
 
 struct cmd_env cmd_env;
 
@@ -67,14 +69,18 @@ struct cmdq {
 	json_t *data;		/* one element per command that ran */
 	char *error;
 	enum cmd_result failure;
+	bool cancelled;		/* its client went away: run nothing more */
+	TAILQ_ENTRY(cmdq) entry;	/* in running */
 	bool in_exec;		/* the command is still inside its exec function */
 	bool completed;		/* ... and has already called cmd_complete */
 	enum cmd_result result;
 };
 
+static TAILQ_HEAD(, cmdq) running = TAILQ_HEAD_INITIALIZER(running);
+
 static void cmdq_run(struct cmdq *q);
 
-static const struct cmd_entry *
+const struct cmd_entry *
 cmd_find(const char *name)
 {
 	size_t i;
@@ -83,6 +89,21 @@ cmd_find(const char *name)
 		if (strcmp(cmd_table[i]->name, name) == 0)
 			return cmd_table[i];
 	return NULL;
+}
+
+const struct cmd_entry *
+cmd_table_entry(size_t i)
+{
+	return i < sizeof cmd_table / sizeof cmd_table[0] ? cmd_table[i] : NULL;
+}
+
+const char *
+cmd_usage(const struct cmd_entry *e)
+{
+	const struct cmd_doc *doc = cmd_doc_find(e->name);
+
+	/* test_cmddoc checks that every entry has one. */
+	return doc != NULL ? doc->usage : e->name;
 }
 
 bool
@@ -150,20 +171,47 @@ cmd_session(struct cmd_ctx *ctx)
 	return ctx->session;
 }
 
+enum cmd_result
+cmd_no_such_session(struct cmd_ctx *ctx)
+{
+	struct suggest sg;
+	struct session *s;
+	char hint[96];
+
+	suggest_init(&sg, ctx->session_name);
+	TAILQ_FOREACH(s, session_all(), entry)
+		suggest_try(&sg, s->name);
+	return cmd_error(ctx, CMD_FAILED, "no such session: %s%s",
+	    ctx->session_name, suggest_hint(&sg, hint, sizeof hint));
+}
+
+/* Whether the request's session exists, in memory or (dormant since a
+ * restart) in the database; false with the error set. */
+static bool
+session_exists(struct cmd_ctx *ctx)
+{
+	uid_t owner;
+
+	/* "default" is there before anything joins it. */
+	if (ctx->session != NULL || strcmp(ctx->session_name, "default") == 0)
+		return true;
+	if (store_session_lookup(model_store(), ctx->session_name, &owner) == 0) {
+		cmd_no_such_session(ctx);
+		return false;
+	}
+	return true;
+}
+
 bool
 cmd_owns_session(struct cmd_ctx *ctx)
 {
 	uid_t owner;
-	int64_t id;
 
 	if (ctx->peer_uid == 0)
 		return true;
 	if (ctx->session != NULL)
 		owner = ctx->session->owner;
-	else if ((id = store_session_lookup(model_store(), ctx->session_name, &owner)) == -1) {
-		cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
-		return false;
-	} else if (id == 0)
+	else if (store_session_lookup(model_store(), ctx->session_name, &owner) == 0)
 		return true;
 	if (owner == ctx->peer_uid)
 		return true;
@@ -210,9 +258,10 @@ cmd_all_one_done(struct target *t, enum target_state state, void *arg)
 {
 	struct cmd_all *all = arg;
 
-	(void)t;
 	if (state == all->success)
 		all->count++;
+	else if (state == TS_RUNNING)
+		cmd_print(all->ctx, "|%d: %s", t->ordinal, engine_failure());
 	if (--all->waiting == 0 && all->started)
 		cmd_all_done(all);
 }
@@ -325,6 +374,7 @@ cmd_target(struct cmd_ctx *ctx, const struct procid *id)
 static void
 cmdq_free(struct cmdq *q)
 {
+	TAILQ_REMOVE(&running, q, entry);
 	cmdline_free(&q->list);
 	evbuffer_free(q->text);
 	json_decref(q->data);
@@ -381,14 +431,24 @@ cmdq_prepare(struct cmdq *q)
 		.peer_uid = q->uid, .peer_gid = q->gid, .cwd = q->cwd,
 	};
 	if ((e = cmd_find(cmd->name)) == NULL) {
-		cmd_error(ctx, CMD_USAGE, "unknown command: %s", cmd->name);
+		struct suggest sg;
+		char hint[64];
+		size_t i;
+
+		suggest_init(&sg, cmd->name);
+		for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++)
+			suggest_try(&sg, cmd_table[i]->name);
+		cmd_error(ctx, CMD_USAGE, "unknown command: %s%s", cmd->name,
+		    suggest_hint(&sg, hint, sizeof hint));
 		return false;
 	}
 	ctx->entry = e;
+	if (e->session == SESSION_EXISTING && !session_exists(ctx))
+		return false;
 	if (e->owner_only && !cmd_owns_session(ctx))
 		return false;
 	if (cmd->argc < e->min_args || (e->max_args >= 0 && cmd->argc > e->max_args)) {
-		cmd_error(ctx, CMD_USAGE, "usage: %s", e->usage);
+		cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(e));
 		return false;
 	}
 	if (e->prefix == PREFIX_NONE && cmd->prefix.kind != PROCID_NONE) {
@@ -408,11 +468,18 @@ cmdq_run(struct cmdq *q)
 	enum cmd_result r;
 
 	while (q->next < q->list.count) {
+		if (q->cancelled) {
+			cmd_error(&q->ctx, CMD_FAILED, "cancelled: the client went away");
+			break;
+		}
 		if (!cmdq_prepare(q))
 			break;
 		q->in_exec = true;
 		q->completed = false;
+		/* What it starts is cancelled if the client goes away. */
+		engine_set_owner(q);
 		r = q->ctx.entry->exec(&q->ctx);
+		engine_set_owner(NULL);
 		q->in_exec = false;
 		if (r == CMD_WAIT) {
 			if (!q->completed)
@@ -450,6 +517,21 @@ cmd_complete(struct cmd_ctx *ctx, enum cmd_result result)
 }
 
 void
+cmdq_cancel_client(struct client *c, const char *why)
+{
+	struct cmdq *q;
+
+	TAILQ_FOREACH(q, &running, entry)
+		if (q->client == c && !q->cancelled) {
+			q->cancelled = true;
+			/* Its commands complete (failing) from here; q may be
+			 * freed by then. */
+			engine_cancel_owned(q, why);
+			return;
+		}
+}
+
+void
 cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
     const char *line, const char *cwd, enum cmd_form form)
 {
@@ -464,6 +546,7 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 		log_warn("out of memory");
 		abort();
 	}
+	TAILQ_INSERT_TAIL(&running, q, entry);
 	q->client = c;
 	q->uid = uid;
 	q->gid = gid;

@@ -32,9 +32,19 @@ enum cmd_prefix {
 
 struct cmd_ctx;
 
+/* How each command is written and what it is for: common/cmddoc.c, shared
+ * with tetherctl's help. */
+/* What a command needs of the request's session. */
+enum cmd_session_need {
+	SESSION_EXISTING,	/* one that exists, live or dormant: a name that
+				 * never existed is an error (a typo) */
+	SESSION_CREATE,		/* made if need be (it adds targets or settings) */
+	SESSION_ANY,		/* none: the command is about the daemon */
+};
+
 struct cmd_entry {
 	const char *name;
-	const char *usage;
+	enum cmd_session_need session;
 	int min_args;
 	int max_args;		/* -1: no limit */
 	enum cmd_prefix prefix;
@@ -64,10 +74,21 @@ struct cmd_env {
 };
 extern struct cmd_env cmd_env;
 
+/* The usage line of e, from the shared table of commands (cmddoc.h). */
+const char *cmd_usage(const struct cmd_entry *e);
+/* The entry named name, or NULL; and the table's entries by index (NULL
+ * past the last). */
+const struct cmd_entry *cmd_find(const char *name);
+const struct cmd_entry *cmd_table_entry(size_t i);
+
 /* Runs the command line of one request for client c; the reply is sent
  * with client_reply when the last command is over. */
 void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
     const char *line, const char *cwd, enum cmd_form form);
+
+/* c has gone away: the operations its request waits for are cancelled
+ * (they fail for the reason why) and no further command of it runs. */
+void cmdq_cancel_client(struct client *c, const char *why);
 
 /* Output of the command being run: text lines and structured data. Each
  * is dropped when the request's form leaves it out. */
@@ -85,9 +106,11 @@ void cmd_complete(struct cmd_ctx *ctx, enum cmd_result result);
 
 /* The client the command runs for. */
 struct client *cmd_client(struct cmd_ctx *ctx);
-/* events -f (cmd-follow.c). */
-enum cmd_result cmd_events_follow(struct cmd_ctx *ctx);
+/* events -f, and -a: of every session (cmd-follow.c). */
+enum cmd_result cmd_events_follow(struct cmd_ctx *ctx, bool all);
 
+/* Fails the command: the request's session has never existed. */
+enum cmd_result cmd_no_such_session(struct cmd_ctx *ctx);
 /* The session, created if need be (for commands that add targets). */
 struct session *cmd_session(struct cmd_ctx *ctx);
 /* The target named by id (PROCID_NONE: the current one); NULL with the

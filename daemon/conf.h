@@ -87,6 +87,7 @@ struct launch_spec {
 	gid_t gid;
 	enum restart_mode restart;
 	double restart_delay;
+	int restart_delay_line;	/* where it was given, or 0 */
 	struct run_opts opts;
 	TAILQ_ENTRY(launch_spec) entry;
 };
@@ -125,6 +126,11 @@ struct daemon_conf {
 	double retention_interval;	/* seconds between retention checks */
 	enum autoattach_mode autoattach;
 	double scan_interval;	/* seconds */
+	double min_restart_delay;	/* seconds: no [target] restarts sooner */
+	int max_connections;		/* clients at once, in all */
+	int max_connections_per_user;	/* ... of one uid */
+	int64_t max_client_backlog;	/* unsent bytes before a client is cut off */
+	double operation_timeout;	/* seconds an operation waits for stops */
 	struct triage_conf triage;
 };
 

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <pwd.h>
@@ -17,13 +18,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 #include <ini.h>
+#include <systemd/sd-daemon.h>
 
+#include "admission.h"
 #include "autoattach.h"
 #include "conf.h"
+#include "control.h"
+#include "engine.h"
+#include "decimal.h"
 #include "launch.h"
 #include "log.h"
 #include "names.h"
@@ -76,25 +83,22 @@ config_parse_duration(const char *s, double *secs)
 		{ "ms", 1e-3 }, { "s", 1 }, { "m", 60 }, { "h", 3600 },
 		{ "d", 86400 }, { "", 1 },
 	};
-	char *end;
+	const char *end;
 	double v;
 	size_t i;
 
-	if (strcmp(s, "none") == 0 || strcmp(s, "0") == 0) {
+	if (strcmp(s, "none") == 0) {
 		*secs = 0;
 		return 0;
 	}
-	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	if (decimal_parse(s, &v, &end) == -1)
 		return -1;
 	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(end, units[i].unit) == 0) {
 			v *= units[i].mul;
-			/* a year is plenty; more is a typo */
-			if (v > 366 * 86400.0)
+			/* A year is plenty, and below a millisecond nothing is
+			 * timed: either is a typo. */
+			if (v > 366 * 86400.0 || (v > 0 && v < 1e-3))
 				return -1;
 			*secs = v;
 			return 0;
@@ -797,9 +801,28 @@ target_key(struct parse *p, const char *key, const char *value)
 			perr(p, "restart_delay: bad duration: %s", value);
 			return 0;
 		}
+		t->restart_delay_line = p->line;
 		return 1;
 	}
 	perr(p, "unknown key '%s' in [target \"%s\"]", key, t->name);
+	return 0;
+}
+
+/* A whole number from min to max, decimal digits only. */
+static int
+parse_count(const char *s, long min, long max, int *out)
+{
+	const char *q;
+	long v;
+
+	for (q = s; isdigit((unsigned char)*q); q++)
+		;
+	if (q == s || *q != '\0' || q - s > 9)
+		return -1;
+	v = strtol(s, NULL, 10);
+	if (v < min || v > max)
+		return -1;
+	*out = (int)v;
 	return 0;
 }
 
@@ -974,6 +997,42 @@ daemon_key(struct parse *p, const char *key, const char *value)
 		}
 		return 1;
 	}
+	if (strcmp(key, "max_connections") == 0 ||
+	    strcmp(key, "max_connections_per_user") == 0) {
+		int *dst = strcmp(key, "max_connections") == 0 ?
+		    &d->max_connections : &d->max_connections_per_user;
+		if (parse_count(value, 1, 1000000, dst) == -1) {
+			perr(p, "%s: expected a number from 1 to 1000000: %s", key, value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "max_client_backlog") == 0) {
+		if (retention_parse_size(value, &d->max_client_backlog) == -1 ||
+		    d->max_client_backlog < 65536 || d->max_client_backlog > (1LL << 30)) {
+			perr(p, "max_client_backlog: expected a size from 64K to 1G: %s", value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "operation_timeout") == 0) {
+		if (config_parse_duration(value, &d->operation_timeout) == -1 ||
+		    d->operation_timeout < 0.1 || d->operation_timeout > 3600) {
+			perr(p, "operation_timeout: expected a duration from 100ms to 1h: %s",
+			    value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "min_restart_delay") == 0) {
+		if (config_parse_duration(value, &d->min_restart_delay) == -1 ||
+		    d->min_restart_delay < 0.01 || d->min_restart_delay > 3600) {
+			perr(p, "min_restart_delay: expected a duration from 10ms to 1h: %s",
+			    value);
+			return 0;
+		}
+		return 1;
+	}
 	if (strncmp(key, "triage_", 7) == 0)
 		return triage_key(p, key, value);
 	perr(p, "unknown key '%s' in [daemon]", key);
@@ -1069,6 +1128,16 @@ check_whole(struct parse *p)
 			perr_at(p, t->line, "target \"%s\" has no command", t->name);
 			return;
 		}
+		/* A program that exits at once would otherwise be started
+		 * again and again, a row and a log file each time. */
+		if (t->restart != RESTART_NO &&
+		    t->restart_delay < cfg->daemon.min_restart_delay) {
+			perr_at(p, t->restart_delay_line != 0 ? t->restart_delay_line :
+			    t->line, "target \"%s\": restart_delay %gs is below "
+			    "min_restart_delay (%gs, [daemon])", t->name, t->restart_delay,
+			    cfg->daemon.min_restart_delay);
+			return;
+		}
 	}
 	/* Signal filters belong to sessions: two sections that share a
 	 * session must not contradict each other. */
@@ -1113,6 +1182,11 @@ config_new(const char *path)
 	cfg->daemon.readopt = true;
 	cfg->daemon.autoattach = AUTOATTACH_AUTO;
 	cfg->daemon.scan_interval = 1;
+	cfg->daemon.min_restart_delay = 1;
+	cfg->daemon.max_connections = ADMISSION_DEFAULT_TOTAL;
+	cfg->daemon.max_connections_per_user = ADMISSION_DEFAULT_PER_UID;
+	cfg->daemon.max_client_backlog = CONTROL_DEFAULT_BACKLOG;
+	cfg->daemon.operation_timeout = ENGINE_DEFAULT_OP_TIMEOUT;
 	cfg->daemon.retention_interval = RETENTION_DEFAULT_INTERVAL;
 	cfg->daemon.triage.workers = 2;
 	cfg->daemon.triage.zstd = true;
@@ -1148,6 +1222,80 @@ parse_finish(struct parse *p, int rc)
 	return p->cfg;
 }
 
+/*
+ * The file, if tetherd may trust it. Opened without blocking (a FIFO with
+ * no writer would hang the start) and checked on the descriptor, not the
+ * name. A root tetherd runs what the file says as root, so, as sshd's
+ * StrictModes, it reads only a file that root owns and that no one else
+ * may write, in a directory no one else may change (a sticky one such as
+ * /tmp is fine: others cannot replace root's file there).
+ */
+static FILE *
+config_open(const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat sb, db;
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (geteuid() == 0) {
+		if (sb.st_uid != 0) {
+			snprintf(err, errlen, "%s: owned by uid %u, not root: a root tetherd "
+			    "reads only a file that root owns", path, (unsigned)sb.st_uid);
+			goto fail;
+		}
+		if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+			snprintf(err, errlen, "%s: writable by group or others (mode %04o): "
+			    "a root tetherd reads only a file that root alone may write "
+			    "(chmod go-w)", path, (unsigned)(sb.st_mode & 07777));
+			goto fail;
+		}
+		snprintf(dir, sizeof dir, "%s", path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof dir, ".");
+		else	/* "/x.conf" is in "/" */
+			slash[slash == dir] = '\0';
+		if (stat(dir, &db) == -1) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			goto fail;
+		}
+		if (db.st_uid != 0) {
+			snprintf(err, errlen, "%s: its directory %s is owned by uid %u, not "
+			    "root: a root tetherd reads only a file in a directory that "
+			    "root alone may change", path, dir, (unsigned)db.st_uid);
+			goto fail;
+		}
+		if ((db.st_mode & (S_IWGRP | S_IWOTH)) && !(db.st_mode & S_ISVTX)) {
+			snprintf(err, errlen, "%s: its directory %s is writable by group or "
+			    "others (mode %04o): a root tetherd reads only a file in a "
+			    "directory that root alone may change", path, dir,
+			    (unsigned)(db.st_mode & 07777));
+			goto fail;
+		}
+	}
+	/* Reads block from here on (a regular file never waits anyway). */
+	if (fcntl(fd, F_SETFL, 0) == -1 || (fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fp;
+fail:
+	close(fd);
+	return NULL;
+}
+
 struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
@@ -1157,8 +1305,7 @@ config_load(const char *path, char *err, size_t errlen)
 	p.cfg = config_new(path);
 	if (path == NULL)
 		return p.cfg;
-	if ((p.fp = fopen(path, "re")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((p.fp = config_open(path, err, errlen)) == NULL) {
 		config_free(p.cfg);
 		return NULL;
 	}
@@ -1286,6 +1433,10 @@ apply(struct config *cfg, char *err, size_t errlen)
 	if (autoattach_configure(running_base, cfg, err, errlen) == -1)
 		return -1;
 	apply_log_level(cfg);
+	control_set_limits(cfg->daemon.max_connections,
+	    cfg->daemon.max_connections_per_user,
+	    (size_t)cfg->daemon.max_client_backlog);
+	engine_set_op_timeout(cfg->daemon.operation_timeout);
 	policy_set(cfg);
 	launch_configure(cfg);
 	return 0;
@@ -1300,8 +1451,11 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	(void)arg;
 	log_info("SIGHUP: reloading the configuration");
+	/* Under systemd: "systemctl reload" waits for the READY=1 after it. */
+	sd_notify(0, "RELOADING=1");
 	if (config_reload(err, sizeof err) == -1)
 		log_warn("%s; the running configuration stays", err);
+	sd_notify(0, "READY=1");
 }
 
 int

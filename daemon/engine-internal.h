@@ -30,11 +30,15 @@ struct op {
 	enum op_kind kind;
 	op_done_fn done;
 	void *arg;
+	const void *owner;	/* engine_set_owner's when it started */
+	struct event *timer;	/* the bound on waiting for the stops */
 	bool deliver;		/* /n: an outstanding signal is delivered */
 	bool kill_pending;	/* .kill /n: SIGKILL once the signal took effect */
 	int outstanding_sig;	/* .kill: the signal of the outstanding event */
 	bool reported;		/* OP_PAUSE: done has been called */
 };
+
+extern struct event_base *engine_base;
 
 /* False (and a warning unless the task is gone: ESRCH) when rc is -1. */
 bool ptrace_ok(long rc, const char *what, pid_t tid);
@@ -48,6 +52,13 @@ void op_progress(struct target *t);
 /* The target of an operation (or none) ended: calls done, then ends it. */
 void op_finish(struct target *t, enum target_state state, int exit_code,
     int exit_signal, const char *kind, const char *detail);
+
+/*
+ * Whether a thread of t waits in vfork for a child that the daemon holds:
+ * it cannot stop (nor t be detached, paused or held) until that child is
+ * let go. Says so in why.
+ */
+bool target_vfork_blocked(const struct target *t, char *why, size_t len);
 
 /* Lets a task go at its first stop (now, if it was already seen). */
 void stranger_release(pid_t tid);

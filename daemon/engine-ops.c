@@ -8,8 +8,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
+#include "delay.h"
 #include "engine-internal.h"
 #include "log.h"
+
+static double op_timeout = ENGINE_DEFAULT_OP_TIMEOUT;
+static const void *current_owner;
+static const char *failure;	/* while done learns of a failure */
+
+void
+engine_set_op_timeout(double seconds)
+{
+	op_timeout = seconds;
+}
+
+void
+engine_set_owner(const void *owner)
+{
+	current_owner = owner;
+}
+
+const char *
+engine_failure(void)
+{
+	return failure != NULL ? failure : "the operation failed";
+}
+
+static void
+op_free(struct op *op)
+{
+	if (op->timer != NULL)
+		event_free(op->timer);
+	free(op);
+}
 
 static struct op *
 op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
@@ -25,8 +58,77 @@ op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
 	op->kind = kind;
 	op->done = done;
 	op->arg = arg;
+	op->owner = current_owner;
 	t->op = op;
 	return op;
+}
+
+/*
+ * The operation on t cannot go on: the threads it stopped run again (a
+ * held target stays held), a thread it could not stop yet is resumed at
+ * the stop it still reports, and done learns why, with TS_RUNNING. t is
+ * not touched after done, which may start another operation on it.
+ */
+static void
+op_fail(struct target *t, const char *why)
+{
+	struct op *op = t->op;
+	struct thread *th;
+	const char *saved = failure;
+
+	t->op = NULL;
+	if (!t->held)
+		TAILQ_FOREACH(th, &t->threads, entry)
+			if (th->state == TH_STOPPED)
+				thread_resume(th);
+	log_info("|%d of session %s (pid %d): %s", t->ordinal, t->session->name,
+	    (int)t->pid, why);
+	failure = why;
+	if (op->done != NULL)
+		op->done(t, TS_RUNNING, op->arg);
+	failure = saved;
+	op_free(op);
+}
+
+static void
+on_op_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct target *t = arg;
+	char why[256];
+
+	(void)fd;
+	(void)what;
+	/* The child may have been held after the operation started. */
+	if (!target_vfork_blocked(t, why, sizeof why))
+		snprintf(why, sizeof why, "pid %d: not every thread stopped within %g s",
+		    (int)t->pid, op_timeout);
+	op_fail(t, why);
+}
+
+/* Whether the operation may still be undone: it waits for stops. */
+static bool
+op_waiting(const struct op *op)
+{
+	return op->kind != OP_KILL && !(op->kind == OP_PAUSE && op->reported);
+}
+
+void
+engine_cancel_owned(const void *owner, const char *why)
+{
+	struct session *s;
+	struct target *t;
+
+	if (owner == NULL)
+		return;
+again:
+	TAILQ_FOREACH(s, session_all(), entry)
+		TAILQ_FOREACH(t, &s->targets, entry)
+			if (t->op != NULL && t->op->owner == owner && op_waiting(t->op)) {
+				/* done may change the lists: start over (each
+				 * pass leaves one operation fewer). */
+				op_fail(t, why);
+				goto again;
+			}
 }
 
 void
@@ -39,7 +141,8 @@ op_finish(struct target *t, enum target_state state, int exit_code,
 	if (op != NULL && op->done != NULL)
 		op->done(t, state, op->arg);
 	target_end(t, state, exit_code, exit_signal, kind, detail);
-	free(op);
+	if (op != NULL)
+		op_free(op);
 }
 
 /*
@@ -101,15 +204,17 @@ op_progress(struct target *t)
 	case OP_PAUSE:
 		if (!op->reported) {
 			op->reported = true;
+			evtimer_del(op->timer);
 			op->done(t, TS_STOPPED, op->arg);
 		}
 		break;
 	case OP_HOLD:
 		t->held = true;
 		t->op = NULL;
+		target_sync_state(t);
 		if (op->done != NULL)
 			op->done(t, TS_STOPPED, op->arg);
-		free(op);
+		op_free(op);
 		break;
 	case OP_KILL:
 		break;
@@ -122,10 +227,23 @@ op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
     void *arg)
 {
 	struct op *op;
+	char why[256];
 
 	if ((op = op_start(t, kind, done, arg)) == NULL)
 		return -1;
 	op->deliver = deliver;
+	/* It would never end: fail now, having changed nothing. */
+	if (target_vfork_blocked(t, why, sizeof why)) {
+		op_fail(t, why);
+		return 0;
+	}
+	if ((op->timer = evtimer_new(engine_base, on_op_timeout, t)) == NULL ||
+	    delay_add(op->timer, op_timeout) == -1) {
+		t->op = NULL;
+		op_free(op);
+		errno = ENOMEM;
+		return -1;
+	}
 	target_interrupt(t);
 	op_progress(t);
 	return 0;
@@ -154,7 +272,7 @@ engine_unpause(struct target *t)
 {
 	struct thread *th;
 
-	free(t->op);
+	op_free(t->op);
 	t->op = NULL;
 	/* A held target stays held: only the daemon's own stops are undone. */
 	if (t->held)
@@ -205,7 +323,7 @@ engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg)
 	 * waitpid like any other. */
 	if (!op->kill_pending && kill(t->pid, SIGKILL) == -1 && errno != ESRCH) {
 		int saved = errno;
-		free(op);
+		op_free(op);
 		t->op = NULL;
 		errno = saved;
 		return -1;
@@ -223,6 +341,7 @@ engine_continue(struct target *t, enum continue_mode mode)
 	if (t->op != NULL || !t->held)
 		return 0;
 	t->held = false;
+	target_sync_state(t);
 	TAILQ_FOREACH(th, &t->threads, entry) {
 		if (th->state != TH_STOPPED)
 			continue;

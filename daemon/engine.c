@@ -33,6 +33,7 @@ struct stranger {
 	UT_hash_handle hh;
 };
 
+struct event_base *engine_base;
 static struct event *sigchld_ev;
 static int sigchld_fd = -1;
 static struct stranger *strangers;
@@ -60,10 +61,38 @@ thread_resume(struct thread *th)
 	if (th->stop == STOP_GROUP) {
 		th->state = TH_JOBSTOPPED;
 		ptrace_ok(ptrace(PTRACE_LISTEN, th->tid, 0, 0), "PTRACE_LISTEN", th->tid);
+		target_sync_state(th->target);
 		return;
 	}
 	th->state = TH_RUNNING;
 	ptrace_ok(ptrace(PTRACE_CONT, th->tid, 0, (long)sig), "PTRACE_CONT", th->tid);
+	/* Only a target recorded stopped can have changed here. */
+	if (th->target->recorded_stopped)
+		target_sync_state(th->target);
+}
+
+bool
+target_vfork_blocked(const struct target *t, char *why, size_t len)
+{
+	const struct thread *th;
+	const struct target *child;
+	char reason[32];
+	const char *stop;
+
+	TAILQ_FOREACH(th, &t->threads, entry) {
+		if (th->vfork_child == 0 || th->state == TH_STOPPED)
+			continue;
+		child = target_by_pid(th->vfork_child);
+		if (child == NULL || child->vfork_parent != th->tid || !child->held)
+			continue;
+		stop = target_stop_reason(child, reason, sizeof reason);
+		snprintf(why, len, "pid %d waits in vfork for |%d, held %s%s: continue "
+		    "or kill |%d first", (int)t->pid, child->ordinal,
+		    stop != NULL && strncmp(stop, "SIG", 3) == 0 ? "at " : "for ",
+		    stop != NULL ? stop : "a break", child->ordinal);
+		return true;
+	}
+	return false;
 }
 
 void
@@ -168,7 +197,8 @@ handle_stranger(pid_t tid, int status)
 	sg->have_status = true;
 }
 
-static void new_task(struct target *t, pid_t tid, int event, bool resume_child);
+static void new_task(struct target *t, pid_t parent_tid, pid_t tid, int event,
+    bool resume_child);
 
 /*
  * Whether th can be resumed before its stop is recorded: then the recording
@@ -226,17 +256,21 @@ on_new_task(struct thread *th, int event)
 		return;
 	}
 	tid = (pid_t)msg;
+	/* Once resumed, a vforking thread waits for its child to exec or
+	 * exit, and cannot stop until then. */
+	if (event == PTRACE_EVENT_VFORK)
+		th->vfork_child = tid;
 	/* The new task's own first stop is only handled once it has been
 	 * put in the model below, or resumed at once (resume_new_child). */
 	if (resumed)
 		thread_stopped(th, STOP_EVENT);
-	new_task(t, tid, event, resumed);
+	new_task(t, th->tid, tid, event, resumed);
 	if (!resumed)
 		thread_stopped(th, STOP_EVENT);
 }
 
 static void
-new_task(struct target *t, pid_t tid, int event, bool resume_child)
+new_task(struct target *t, pid_t parent_tid, pid_t tid, int event, bool resume_child)
 {
 	struct target *child;
 	struct target_params p;
@@ -274,6 +308,8 @@ new_task(struct target *t, pid_t tid, int event, bool resume_child)
 			ptrace_ok(ptrace(PTRACE_INTERRUPT, tid, 0, 0), "PTRACE_INTERRUPT", tid);
 		return;
 	}
+	if (event == PTRACE_EVENT_VFORK)
+		child->vfork_parent = parent_tid;
 	thread_add(child, tid, running ? TH_RUNNING : TH_NEW);
 	stranger_claim(tid);
 }
@@ -296,6 +332,8 @@ on_exec(struct thread *th)
 		if (other != th)
 			thread_remove(other);
 	}
+	/* Its vfork parent goes on from here. */
+	t->vfork_parent = 0;
 	exe = procfs_exe(t->pid);
 	cmdline = procfs_cmdline(t->pid);
 	if (exe == NULL || cmdline == NULL) {
@@ -379,6 +417,7 @@ hold_for_break(struct target *t)
 	struct target *other;
 
 	t->held = true;
+	target_sync_state(t);
 	t->session->last_break = model_now();
 	/* A pause or a hold in progress is already stopping every thread. */
 	if (t->op != NULL)
@@ -478,6 +517,8 @@ handle_status(pid_t tid, int status)
 	}
 	if (!WIFSTOPPED(status))
 		return;
+	/* A thread that stops is back from any vfork. */
+	th->vfork_child = 0;
 	sig = WSTOPSIG(status);
 	switch (status >> 16) {
 	case PTRACE_EVENT_FORK:
@@ -539,6 +580,7 @@ engine_init(struct event_base *base)
 {
 	sigset_t chld;
 
+	engine_base = base;
 	/* Blocked, so that it is only ever read from the signalfd; every
 	 * program tetherd starts gets an empty mask back before exec. */
 	sigemptyset(&chld);

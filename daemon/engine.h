@@ -57,6 +57,22 @@ int engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg);
  * SIGSEGV). -1 as above, or when the signal cannot be sent (errno). */
 int engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg);
 
+/*
+ * Every operation that waits for threads to stop (detach, abandon, pause,
+ * hold) ends: when it cannot even start (a parent in vfork whose child is
+ * held) or its threads have not all stopped within the bound, it fails:
+ * every thread is put back as it was, and done is called with TS_RUNNING;
+ * engine_failure() then says why (valid during that call only).
+ */
+const char *engine_failure(void);
+/* The bound, in seconds (operation_timeout, tether.conf(5)). */
+#define ENGINE_DEFAULT_OP_TIMEOUT 5.0
+void engine_set_op_timeout(double seconds);
+/* Operations started from now on belong to owner (NULL: none)... */
+void engine_set_owner(const void *owner);
+/* ... and fail as above, for the reason why, when it goes away. */
+void engine_cancel_owned(const void *owner, const char *why);
+
 enum continue_mode {
 	CONTINUE_FILTER,	/* g: as the filter says (a break's signal is delivered) */
 	CONTINUE_HANDLED,	/* gh: the outstanding signal is suppressed */

@@ -5,6 +5,13 @@
 
 #include "event-text.h"
 
+const char *const event_kinds[] = {
+	"create", "attach", "child", "exec", "signal", "exit", "detach", "kill",
+	"abandon", "adopt", "lost", "breakin", "continue", "timeout", "triage",
+	"release",
+	NULL,
+};
+
 void
 event_text(const json_t *ev, char *buf, size_t len)
 {

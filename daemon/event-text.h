@@ -9,4 +9,8 @@
  * "2026-11-26 06:21:55  |0    signal   {"signal":11,...}" */
 void event_text(const json_t *ev, char *buf, size_t len);
 
+/* Every kind of event the daemon records (schema/README.md), NULL-ended:
+ * events -k accepts these words. A new kind is added here. */
+extern const char *const event_kinds[];
+
 #endif

@@ -156,7 +156,8 @@ sigaction_parse(const char *name)
 	return -1;
 }
 
-/* The defaults of DESIGN §3: crashes break, everything else notifies. */
+/* The defaults of DESIGN §3: crashes break, SIGCHLD is passed unrecorded,
+ * everything else notifies. */
 void
 session_defaults(struct session *s)
 {
@@ -167,6 +168,10 @@ session_defaults(struct session *s)
 
 	for (i = 0; i < sizeof crashes / sizeof crashes[0]; i++)
 		s->sigact[crashes[i]] = SIGACT_BREAK;
+	/* A parent hears of every child that ends: as a debugger's "handle
+	 * SIGCHLD nostop noprint pass", it is passed and counted, not
+	 * recorded (sxn CHLD records it). */
+	s->sigact[SIGCHLD] = SIGACT_IGNORE;
 }
 
 static void
@@ -460,7 +465,7 @@ target_all_stopped(const struct target *t)
  * Why a live target is stopped: the signal of its outstanding event, a
  * break-in (held without one), or job control; NULL when it runs.
  */
-static const char *
+const char *
 target_stop_reason(const struct target *t, char *buf, size_t len)
 {
 	const struct thread *th;
@@ -483,6 +488,19 @@ target_live_state(const struct target *t)
 	char buf[16];
 
 	return target_stop_reason(t, buf, sizeof buf) != NULL ? TS_STOPPED : TS_RUNNING;
+}
+
+void
+target_sync_state(struct target *t)
+{
+	bool stopped = target_live_state(t) == TS_STOPPED;
+
+	if (stopped == t->recorded_stopped)
+		return;
+	t->recorded_stopped = stopped;
+	if (store_target_set_state(model_st, t->id, stopped ? "stopped" : "running") == -1)
+		log_warn("|%d of session %s: %s", t->ordinal, t->session->name,
+		    store_errmsg(model_st));
 }
 
 void

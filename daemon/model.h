@@ -57,6 +57,7 @@ struct thread {
 	enum stop_kind stop;	/* while TH_STOPPED */
 	int pending_sig;	/* to deliver when it leaves a signal-delivery stop */
 	bool outstanding;	/* pending_sig is an outstanding event (a break) */
+	pid_t vfork_child;	/* the child of its latest vfork, until it stops again */
 	TAILQ_ENTRY(thread) entry;
 	UT_hash_handle hh;
 };
@@ -80,6 +81,8 @@ struct target {
 	struct op *op;		/* detach or kill in progress, or NULL */
 	bool held;		/* the daemon holds it: its threads stay stopped */
 	bool unsettled;		/* start_time is an estimate until the next commit */
+	pid_t vfork_parent;	/* the thread that vforked it, until it execs */
+	bool recorded_stopped;	/* the row's state is "stopped" */
 	TAILQ_ENTRY(target) unsettled_entry;
 	TAILQ_ENTRY(target) entry;
 	UT_hash_handle hh;
@@ -179,6 +182,12 @@ bool target_all_stopped(const struct target *t);
 
 const char *target_how_name(enum target_how how);
 const char *target_state_name(enum target_state state);
+/* Why a live target is stopped (its outstanding signal, "break-in", "job
+ * control"), or NULL when it runs. */
+const char *target_stop_reason(const struct target *t, char *buf, size_t len);
+/* The row's state follows the target's: "stopped" while it is held or
+ * job-stopped, "running" otherwise (written when it changes). */
+void target_sync_state(struct target *t);
 /* running, or stopped when any thread is held or job-stopped. */
 enum target_state target_live_state(const struct target *t);
 

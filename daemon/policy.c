@@ -280,8 +280,13 @@ static void
 action_done(struct target *t, enum target_state state, void *arg)
 {
 	(void)arg;
-	log_info("|%d of session %s (pid %d): %s after its time limit",
-	    t->ordinal, t->session->name, (int)t->pid, target_state_name(state));
+	if (state == TS_RUNNING)
+		log_warn("|%d of session %s (pid %d): the action after its time limit "
+		    "failed: %s", t->ordinal, t->session->name, (int)t->pid,
+		    engine_failure());
+	else
+		log_info("|%d of session %s (pid %d): %s after its time limit",
+		    t->ordinal, t->session->name, (int)t->pid, target_state_name(state));
 }
 
 /*

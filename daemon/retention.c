@@ -1,11 +1,11 @@
 /* Retention: pruning old history in small batches (see retention.h). */
-#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include <event2/event.h>
 
+#include "decimal.h"
 #include "log.h"
 #include "model.h"
 #include "retention.h"
@@ -16,19 +16,6 @@
 static struct event *timer;
 static struct store *ret_store;
 static struct retention_params params;
-
-/* A session the daemon holds in memory keeps its row (its id is in use). */
-static bool
-session_held(int64_t id, void *arg)
-{
-	struct session *s;
-
-	(void)arg;
-	TAILQ_FOREACH(s, session_all(), entry)
-		if (s->id == id)
-			return true;
-	return false;
-}
 
 static void
 schedule(double seconds)
@@ -42,46 +29,118 @@ schedule(double seconds)
 	evtimer_add(timer, &tv);
 }
 
+/* One batch, run by the store's thread (store_job). */
+struct prune_job {
+	struct retention_params params;
+	double now;
+	int64_t *held;		/* the sessions the daemon holds */
+	int nheld;
+	int64_t *deleted;	/* sessions, at most params.batch */
+	int ndeleted;
+	int n;			/* rows deleted, or -1 */
+	struct prune_stats ps;
+	bool by_size;
+	int64_t used;		/* bytes */
+	char errmsg[256];
+};
+
+/* A session the daemon holds keeps its row (its id is in use); the others
+ * that the batch deletes are noted for the catalog. */
+static bool
+session_held(int64_t id, void *arg)
+{
+	struct prune_job *j = arg;
+	int i;
+
+	for (i = 0; i < j->nheld; i++)
+		if (j->held[i] == id)
+			return true;
+	if (j->ndeleted < j->params.batch)
+		j->deleted[j->ndeleted++] = id;
+	return false;
+}
+
+/* By age first, then by size while over the limit. */
+static void
+prune_run(struct store *st, void *arg)
+{
+	struct prune_job *j = arg;
+
+	if (j->params.max_age > 0)
+		j->n = store_prune_batch(st, j->now - j->params.max_age,
+		    j->params.batch, session_held, j, &j->ps);
+	if (j->n == 0 && j->params.max_bytes > 0 &&
+	    (j->used = store_used_bytes(st)) > j->params.max_bytes) {
+		j->by_size = true;
+		j->ndeleted = 0;
+		j->n = store_prune_batch(st, HUGE_VAL, j->params.batch,
+		    session_held, j, &j->ps);
+	}
+	if (j->n == -1) {
+		j->ndeleted = 0;
+		snprintf(j->errmsg, sizeof j->errmsg, "%s", store_errmsg(st));
+	}
+}
+
 /*
- * One batch: by age first, then by size while over the limit. More to do:
- * the next batch runs on the next loop iteration, after whatever else is
- * waiting (and after this batch's commit); nothing left: the next check is
- * an interval away.
+ * More to do: the next batch runs on the next loop iteration, after
+ * whatever else is waiting; nothing left: the next check is an interval
+ * away.
  */
+static void
+prune_done(void *arg)
+{
+	struct prune_job *j = arg;
+
+	store_prune_over(ret_store, j->deleted, j->ndeleted);
+	if (j->n > 0 && !j->by_size)
+		log_debug("retention (age): %d events, %d targets, %d sessions",
+		    j->ps.events, j->ps.targets, j->ps.sessions);
+	else if (j->n > 0)
+		log_debug("retention (size %lld > %lld): %d events, %d targets,"
+		    " %d sessions", (long long)j->used, (long long)j->params.max_bytes,
+		    j->ps.events, j->ps.targets, j->ps.sessions);
+	else if (j->n == 0 && j->by_size)
+		log_debug("retention: %lld bytes used, nothing ended to prune",
+		    (long long)j->used);
+	if (j->n == -1)
+		log_warn("retention: %s", j->errmsg);
+	else if (j->n > 0)
+		triage_files_sweep();	/* the files of the targets pruned */
+	if (timer != NULL)
+		schedule(j->n > 0 ? 0 : params.interval);
+	free(j->held);
+	free(j->deleted);
+	free(j);
+}
+
 static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct prune_stats ps;
-	int64_t used;
+	struct prune_job *j = calloc(1, sizeof *j);
+	struct session *s;
 	int n = 0;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (params.max_age > 0) {
-		n = store_prune_batch(ret_store, model_now() - params.max_age,
-		    params.batch, session_held, NULL, &ps);
-		if (n > 0)
-			log_debug("retention (age): %d events, %d targets, %d sessions",
-			    ps.events, ps.targets, ps.sessions);
+	TAILQ_FOREACH(s, session_all(), entry)
+		n++;
+	if (j == NULL || (j->held = calloc(n ? n : 1, sizeof *j->held)) == NULL ||
+	    (j->deleted = calloc(params.batch, sizeof *j->deleted)) == NULL) {
+		if (j != NULL)
+			free(j->held);
+		free(j);
+		log_warn("retention: out of memory");
+		schedule(params.interval);
+		return;
 	}
-	if (n == 0 && params.max_bytes > 0 &&
-	    (used = store_used_bytes(ret_store)) > params.max_bytes) {
-		n = store_prune_batch(ret_store, HUGE_VAL, params.batch,
-		    session_held, NULL, &ps);
-		if (n > 0)
-			log_debug("retention (size %lld > %lld): %d events, %d targets,"
-			    " %d sessions", (long long)used, (long long)params.max_bytes,
-			    ps.events, ps.targets, ps.sessions);
-		else if (n == 0)
-			log_debug("retention: %lld bytes used, nothing ended to prune",
-			    (long long)used);
-	}
-	if (n == -1)
-		log_warn("retention: %s", store_errmsg(ret_store));
-	else if (n > 0)
-		triage_files_sweep();	/* the files of the targets pruned */
-	schedule(n > 0 ? 0 : params.interval);
+	TAILQ_FOREACH(s, session_all(), entry)
+		j->held[j->nheld++] = s->id;
+	j->params = params;
+	j->now = model_now();
+	store_prune_started(ret_store);
+	store_job(ret_store, prune_run, prune_done, j);
 }
 
 int
@@ -124,13 +183,11 @@ retention_stop(void)
 static int
 parse_scaled(const char *text, const char *units, const double *mult, double *out)
 {
-	char *end;
+	const char *end;
 	double v;
 	int i;
 
-	errno = 0;
-	v = strtod(text, &end);
-	if (errno != 0 || end == text || !isfinite(v) || v < 0)
+	if (decimal_parse(text, &v, &end) == -1)
 		return -1;
 	if (*end != '\0') {
 		for (i = 0; units[i] != '\0' && units[i] != *end; i++)

@@ -36,29 +36,6 @@ static char *dup_column(sqlite3_stmt *s, int col)
 	return strdup(t != NULL ? t : "");
 }
 
-int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner)
-{
-	sqlite3_stmt *s = prepare(st, "SELECT id, owner FROM sessions WHERE name = ?1");
-	int64_t id = 0;
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_finalize(s);
-		return db_error(st);
-	}
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		*owner = (uid_t)sqlite3_column_int64(s, 1);
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(st);
-	return id;
-}
-
 /* --- live targets, for re-adoption */
 
 int store_live_targets(struct store *st, struct live_target **out)
@@ -134,10 +111,10 @@ void store_live_targets_free(struct live_target *list, int count)
 /* --- writing again what a failed commit lost */
 
 int store_session_restore(struct store *st, int64_t id, const char *name,
-    double created_at)
+    uid_t owner, double created_at)
 {
 	sqlite3_stmt *s = prepare(st, "INSERT OR IGNORE INTO sessions (id, name,"
-	    " created_at) VALUES (?1, ?2, ?3)");
+	    " created_at, owner) VALUES (?1, ?2, ?3, ?4)");
 	int rc;
 
 	if (s == NULL || store_write_begin(st) < 0) {
@@ -146,7 +123,8 @@ int store_session_restore(struct store *st, int64_t id, const char *name,
 	}
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_double(s, 3, created_at) != SQLITE_OK) {
+	    sqlite3_bind_double(s, 3, created_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, (sqlite3_int64)owner) != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return db_error(st);
 	}
@@ -184,31 +162,6 @@ int store_target_restore(struct store *st, int64_t id, const struct target_row *
 	    sqlite3_bind_text(s, 11, row->state, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 12, row->childdbg != 0) != SQLITE_OK ||
 	    sqlite3_bind_double(s, 13, row->joined_at) != SQLITE_OK) {
-		sqlite3_finalize(s);
-		return db_error(st);
-	}
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : db_error(st);
-}
-
-int store_event_for_target(struct store *st, int64_t target_id, double at,
-    const char *kind, const char *detail)
-{
-	sqlite3_stmt *s = prepare(st, "INSERT INTO events (session_id, target_id,"
-	    " at, kind, detail) SELECT session_id, id, ?2, ?3, ?4 FROM targets"
-	    " WHERE id = ?1");
-	int rc;
-
-	if (s == NULL || store_write_begin(st) < 0) {
-		sqlite3_finalize(s);
-		return -1;
-	}
-	if (sqlite3_bind_int64(s, 1, target_id) != SQLITE_OK ||
-	    sqlite3_bind_double(s, 2, at) != SQLITE_OK ||
-	    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    (detail != NULL ? sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC) :
-	    sqlite3_bind_null(s, 4)) != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return db_error(st);
 	}

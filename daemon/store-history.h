@@ -2,8 +2,10 @@
  * The queries of the store that look back: the targets a previous daemon
  * left live (re-adoption at start), the history of a session's targets, the
  * events with filters, and retention (pruning old history in small batches).
- * Same conventions as store.h: times are Unix epoch seconds (REAL); errors
- * are -1 or NULL with the message in store_errmsg.
+ * They run on the store's connection: in a job (store_job) once the store's
+ * thread runs, else on the caller's thread. Same conventions as store.h:
+ * times are Unix epoch seconds (REAL); errors are -1 or NULL with the
+ * message in store_errmsg.
  */
 #ifndef TETHER_STORE_HISTORY_H
 #define TETHER_STORE_HISTORY_H
@@ -17,7 +19,8 @@
 struct store;
 
 /* The id of the session called name, without creating it, and its owner:
- * 0 when there is none, -1 on error. */
+ * 0 when there is none. From the catalog (store.h): on the loop, no
+ * database read. */
 int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner);
 
 /* A row of targets in a live state (running, stopped), with its session's
@@ -51,11 +54,8 @@ void store_live_targets_free(struct live_target *list, int count);
  * A parent whose row is missing is not named. 0 or -1.
  */
 int store_session_restore(struct store *st, int64_t id, const char *name,
-    double created_at);
+    uid_t owner, double created_at);
 int store_target_restore(struct store *st, int64_t id, const struct target_row *row);
-/* An event of the target with that row id, in its session. 0 or -1. */
-int store_event_for_target(struct store *st, int64_t target_id, double at,
-    const char *kind, const char *detail);
 
 /*
  * The targets of a session, live or not, ordered by ordinal: the last limit
@@ -108,6 +108,11 @@ struct prune_stats {
 int store_prune_batch(struct store *st, double cutoff, int batch,
     bool (*keep_session)(int64_t session_id, void *arg), void *arg,
     struct prune_stats *stats);
+/* On the loop, around a pruning job: while one runs, a session taken from
+ * the catalog has its row written again (the job may delete it first);
+ * after it, the sessions it deleted leave the catalog. */
+void store_prune_started(struct store *st);
+void store_prune_over(struct store *st, const int64_t *deleted, int n);
 
 /* Bytes the database uses: pages in use (not free) times the page size;
  * -1 on error. */

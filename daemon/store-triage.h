@@ -27,13 +27,17 @@ struct triage_file_row {
 	const char *cmdline;
 };
 
-/* Returns the new row's id (> 0), or -1. */
+/* Returns the new row's id (> 0), or -1. The insert and the delete are
+ * written by the store's thread, in order with the other writes; a
+ * failure is logged. */
 int64_t store_triage_add(struct store *st, const struct triage_file_row *row);
 int store_triage_remove(struct store *st, int64_t id);
-/* Calls cb for every row, oldest first. 0 or -1. */
+/* Calls cb for every row, oldest first; before store_start only (it reads
+ * on the caller's thread). 0 or -1. */
 int store_triage_load(struct store *st,
     void (*cb)(void *arg, const struct triage_file_row *row), void *arg);
-/* Calls cb with each path retention left, and forgets them. 0 or -1. */
+/* Calls cb on the loop with each path retention left, once the store's
+ * thread has read and forgotten them. 0 or -1. */
 int store_triage_take_removed(struct store *st,
     void (*cb)(void *arg, const char *path), void *arg);
 

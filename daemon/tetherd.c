@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <systemd/sd-daemon.h>
 
 #include "adopt.h"
 #include "cmd.h"
@@ -35,21 +36,29 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: tetherd [-vR] [-c file] [-S socket] [-D database] [-A age]"
+	    "usage: tetherd [-htvRV] [-c file] [-S socket] [-D database] [-A age]"
 	    " [-M size] [-I interval]\n"
-	    "  -c FILE  configuration file, tether.conf(5) (default: none, the\n"
-	    "           embedded defaults); the options below win over it\n"
-	    "  -S PATH  control socket (default: $TETHER_SOCKET, or see tetherd(8))\n"
-	    "  -D PATH  SQLite database (default: under /var/lib/tether for root,\n"
-	    "           $XDG_STATE_HOME/tether otherwise)\n"
-	    "  -v       verbose log\n"
-	    "  -R       do not re-adopt the targets a previous run left live:\n"
-	    "           mark them lost\n"
-	    "  -A AGE   prune history that ended more than AGE ago (90, 30s, 15m,\n"
-	    "           12h, 30d, 2w; default: keep it)\n"
-	    "  -M SIZE  prune the oldest ended history while the database uses\n"
-	    "           more than SIZE (4096, 512K, 100M, 2G; default: no limit)\n"
-	    "  -I SECS  seconds between retention checks (default 60)\n");
+	    "  -c, --config FILE      configuration file, tether.conf(5) (default:\n"
+	    "                         none, the embedded defaults); the options\n"
+	    "                         below win over it\n"
+	    "  -S, --socket PATH      control socket (default: $TETHER_SOCKET, or\n"
+	    "                         see tetherd(8))\n"
+	    "  -D, --database PATH    SQLite database (default: under\n"
+	    "                         /var/lib/tether for root, $XDG_STATE_HOME/tether\n"
+	    "                         otherwise)\n"
+	    "  -v, --verbose          verbose log\n"
+	    "  -R, --no-readopt       do not re-adopt the targets a previous run\n"
+	    "                         left live: mark them lost\n"
+	    "  -A, --max-age AGE      prune history that ended more than AGE ago\n"
+	    "                         (90, 30s, 15m, 12h, 30d, 2w; default: keep it)\n"
+	    "  -M, --max-size SIZE    prune the oldest ended history while the\n"
+	    "                         database uses more than SIZE (4096, 512K,\n"
+	    "                         100M, 2G; default: no limit)\n"
+	    "  -I, --interval SECS    seconds between retention checks (default 60)\n"
+	    "  -t, --check            check the configuration, print what tetherd\n"
+	    "                         would run with, and exit (0: good, 1: bad)\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          the version\n");
 	exit(status);
 }
 
@@ -73,6 +82,7 @@ on_terminate(evutil_socket_t sig, short what, void *arg)
 {
 	struct session *s;
 	struct target *t, *next;
+	char why[64];
 
 	(void)what;
 	(void)arg;
@@ -82,9 +92,12 @@ on_terminate(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	stopping = true;
+	/* Under systemd (Type=notify): stopping, the targets being let go. */
+	sd_notify(0, "STOPPING=1\nSTATUS=detaching every target");
 	config_quiesce();	/* no more auto-attach, no more restarts */
 	log_info("signal %d: detaching every target", (int)sig);
-	control_drain();
+	snprintf(why, sizeof why, "the daemon stopped (%s)", strsignal((int)sig));
+	control_drain(why);
 	TAILQ_FOREACH(s, session_all(), entry) {
 		for (t = TAILQ_FIRST(&s->targets); t != NULL; t = next) {
 			next = TAILQ_NEXT(t, entry);
@@ -107,6 +120,45 @@ default_database(char *buf, size_t len)
 	return snprintf(buf, len, "%s/tether.db", dir) >= (int)len ? -1 : 0;
 }
 
+/* tetherd -t: what this run would use, once the file has parsed. */
+static int
+print_settings(const struct config *cfg, const char *socket_path,
+    const char *db_path, int readopt, const struct retention_params *r)
+{
+	static const char *const autoattach[] = {
+		[AUTOATTACH_AUTO] = "auto", [AUTOATTACH_CONNECTOR] = "connector",
+		[AUTOATTACH_SCAN] = "scan", [AUTOATTACH_OFF] = "off",
+	};
+	const struct policy *p;
+	const struct launch_spec *l;
+
+	printf("configuration: %s\n", cfg->path != NULL ? cfg->path :
+	    "none (the embedded defaults)");
+	printf("socket: %s\n", socket_path);
+	printf("database: %s\n", db_path);
+	printf("readopt: %s\n", readopt ? "yes" : "no");
+	if (r->max_age > 0)
+		printf("retention_age: %.0fs\n", r->max_age);
+	else
+		printf("retention_age: keep\n");
+	if (r->max_bytes > 0)
+		printf("retention_size: %lld\n", (long long)r->max_bytes);
+	else
+		printf("retention_size: no limit\n");
+	printf("retention_interval: %.0fs\n", r->interval);
+	printf("autoattach: %s\n", autoattach[cfg->daemon.autoattach]);
+	TAILQ_FOREACH(p, &cfg->policies, entry)
+		printf("policy %s (line %d): %s\n", p->name, p->line,
+		    p->ignore ? "ignore" : "attach");
+	TAILQ_FOREACH(l, &cfg->targets, entry)
+		printf("target %s (line %d): %s\n", l->name, l->line, l->argv[0]);
+	if (fflush(stdout) == EOF) {
+		log_warn("stdout: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -125,8 +177,24 @@ main(int argc, char **argv)
 	const char *config_path = NULL;
 	int readopt = -1;
 	int ch, status = 1;
+	bool check = false;
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-readopt", no_argument, NULL, 'R' },
+		{ "max-age", required_argument, NULL, 'A' },
+		{ "max-size", required_argument, NULL, 'M' },
+		{ "interval", required_argument, NULL, 'I' },
+		{ "check", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 
-	while ((ch = getopt(argc, argv, "hvVRc:S:D:A:M:I:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "htvVRc:S:D:A:M:I:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
@@ -162,6 +230,9 @@ main(int argc, char **argv)
 		case 'v':
 			config_force_debug();
 			break;
+		case 't':
+			check = true;
+			break;
 		case 'V':
 			printf("tetherd %s\n", TETHER_VERSION);
 			return 0;
@@ -186,6 +257,13 @@ main(int argc, char **argv)
 	    (db_path[0] == '\0' && default_database(db_path, sizeof db_path) == -1)) {
 		log_warn("cannot work out the default paths (is HOME set?)");
 		return 2;
+	}
+	if (check)
+		return print_settings(cfg, socket_path, db_path, readopt, &retention);
+	/* Before anything is made: a directory others may change is refused. */
+	if (control_prepare_dir(socket_path, err, sizeof err) == -1) {
+		fprintf(stderr, "tetherd: %s\n", err);
+		return 1;
 	}
 	/* Logs of created targets live beside the database. */
 	snprintf(logdir, sizeof logdir, "%s", db_path);
@@ -255,6 +333,12 @@ main(int argc, char **argv)
 	if (adopted.adopted + adopted.lost > 0)
 		log_info("previous run: %d target(s) re-adopted, %d lost",
 		    adopted.adopted, adopted.lost);
+	/* From here the loop runs no SQL: writes are queued for the store's
+	 * thread. */
+	if (store_start(st, base, err, sizeof err) == -1) {
+		log_warn("%s", err);
+		goto out_control;
+	}
 	if (retention_start(base, st, &retention) == -1 ||
 	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
@@ -268,6 +352,8 @@ main(int argc, char **argv)
 		goto out_control;
 	}
 	log_info("listening on %s, database %s", socket_path, db_path);
+	/* Under systemd (Type=notify): ready once clients can connect. */
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %s", socket_path);
 	if (event_base_dispatch(base) == -1)
 		log_warn("event loop failed");
 	else
@@ -280,6 +366,8 @@ out_control:
 	triage_workers_stop();
 out_engine:
 	engine_free();
+	/* What is left is written before the loop goes. */
+	store_stop(st);
 out_base:
 	if (ev_term != NULL)
 		event_free(ev_term);

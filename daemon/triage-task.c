@@ -162,7 +162,9 @@ task_paused(struct target *t, enum target_state state, void *arg)
 	struct triage_task *task = arg;
 
 	if (task->job == NULL) {
-		if (state != TS_STOPPED)
+		if (state == TS_RUNNING)	/* it could not be stopped */
+			task_fail(task, t, engine_failure());
+		else if (state != TS_STOPPED)
 			task_fail(task, NULL, "the process ended before it could be stopped");
 		else
 			task_submit(task, t);

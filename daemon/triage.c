@@ -216,6 +216,8 @@ action_done(struct target *t, enum target_state state, void *arg)
 	struct triage *tr = it->tr;
 
 	(void)t;
+	if (state == TS_RUNNING)
+		item_error(it, "%s", engine_failure());
 	json_object_set_new(it->proc, "outcome", json_string(target_state_name(state)));
 	if (--tr->pending == 0)
 		triage_finish(tr);

@@ -142,43 +142,16 @@ assert_listed 1 "$S1" attach "$SLEEPER_EXE"
 step "Ctrl+C at the interactive prompt breaks in; g resumes"
 # tetherctl reads commands from a terminal here: a pseudo-terminal that
 # python drives, every read bounded (10 s for each thing awaited).
-"$PY" - "$TETHERCTL" "$SOCK" >"$DIR/pty.out" 2>&1 <<'PYEOF' || fail "interactive tetherctl: $(cat "$DIR/pty.out")"
-import os, pty, select, sys, time
-ctl, sock = sys.argv[1], sys.argv[2]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(ctl, [ctl, "-S", sock])
-seen = b""
-def expect(what):
-    global seen
-    deadline = time.monotonic() + 10
-    while what not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            sys.exit("timed out waiting for %r; the terminal showed %r" % (what, seen))
-        if select.select([fd], [], [], left)[0]:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                data = b""
-            if not data:
-                sys.exit("the terminal closed before %r; it showed %r" % (what, seen))
-            seen += data
-    seen = seen[seen.index(what) + len(what):]
-expect(b"tether:default> ")
+PYTHONPATH=$(dirname "$E2E_LIB") "$PY" - "$TETHERCTL" "$SOCK" >"$DIR/pty.out" 2>&1 <<'PYEOF' || fail "interactive tetherctl: $(cat "$DIR/pty.out")"
+import sys, ptyctl
+t = ptyctl.Term([sys.argv[1], "-S", sys.argv[2]])
+t.expect(rb"\d+:\d+> ")
 # Ctrl+C right after the prompt, before tetherctl waits for input: it must
 # not be lost (SIGINT is blocked until tetherctl waits, then taken).
-os.write(fd, b"\x03")
-expect(b"Break-in: 2 target(s) stopped.\r\n")
-expect(b"tether:default> ")
-os.write(fd, b"\x04")
-deadline = time.monotonic() + 10
-while time.monotonic() < deadline:
-    done, status = os.waitpid(pid, os.WNOHANG)
-    if done:
-        sys.exit(0 if os.waitstatus_to_exitcode(status) == 0 else "tetherctl exited %d" % os.waitstatus_to_exitcode(status))
-    time.sleep(0.02)
-sys.exit("tetherctl did not exit after Ctrl+D")
+t.send(b"\x03")
+t.expect(rb"Break-in: 2 target\(s\) stopped\.\r\n")
+t.expect(rb"\d+:\d+> ")
+t.end()
 PYEOF
 ctl '|*'
 assert_held 0 "$S0" "$SLEEPER_EXE" break-in

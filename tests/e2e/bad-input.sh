@@ -73,14 +73,23 @@ BEFORE=$OUT
 step "usage errors: exit 2"
 ctl_expect 2 foo
 assert_eq "tetherctl: unknown command: foo" "$ERR" "stderr of an unknown command"
+ctl_expect 2 stauts
+assert_eq "tetherctl: unknown command: stauts (did you mean status?)" "$ERR" "stderr of a mistyped command"
 ctl_expect 2 '|~[abc]s'
 assert_match '^tetherctl: bad process identifier: ' "$ERR" "stderr of |~[abc]s"
 ctl_expect 2 '|1x'
 assert_match '^tetherctl: .*unexpected text after process identifier' "$ERR" "stderr of |1x"
-ctl_expect 2 --no-such-option status
 ctl_expect 2 select
 
 step "failed commands: exit 1"
+# An unknown option is a word tetherctl does not know, as an unknown event
+# kind is: exit 1, with the one meant when it is close.
+ctl_expect 1 --no-such-option status
+assert_eq "tetherctl: unknown option '--no-such-option'
+Try 'tetherctl --help'." "$ERR" "stderr of an unknown option"
+ctl_expect 1 status --jsno
+assert_eq "tetherctl: unknown option '--jsno' (did you mean --json?)
+Try 'tetherctl --help'." "$ERR" "stderr of a mistyped option"
 ctl_expect 1 '|99s'
 assert_eq "tetherctl: no such process: |99" "$ERR" "stderr of |99s"
 ctl_expect 1 '|5 .detach'

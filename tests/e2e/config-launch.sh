@@ -13,6 +13,10 @@ NOBODY_UID=$(id -u nobody 2>/dev/null) || skip "no user nobody"
 SLEEPER_EXE=$(exe_of "$HELPERS/sleeper")
 CONF=$DIR/tether.conf
 cat >"$CONF" <<CONF
+[daemon]
+; the restarts below come sooner than the embedded minimum (1s)
+min_restart_delay = 50ms
+
 [target "napper"]
 ; a relative path: it lands in cwd
 command = "$HELPERS/sleeper" nap.progress

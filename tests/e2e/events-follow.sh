@@ -4,7 +4,8 @@
 # in order: the creation and first exec of a program, the fork of a child
 # (child-debug on), the child's exec, the signal it sends itself, its end by
 # that signal, and the end of the program. A follower that goes away does
-# not disturb the daemon; one still following ends when the daemon stops.
+# not disturb the daemon; one still following ends when the daemon stops,
+# saying so, with exit status 3.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
@@ -115,5 +116,7 @@ assert_eq 0 "$DAEMON_RC" "exit status of tetherd"
 wait_until not is_alive "$FJ"
 RC=0
 wait "$FJ" || RC=$?
-assert_eq "" "$(<"$DIR/follow-json.err")" "stderr of the --json follower"
-step "the --json follower exited $RC when the daemon stopped"
+# The end of the stream is no success: the follower says why and exits 3.
+assert_eq 3 "$RC" "exit status of the --json follower when the daemon stopped"
+assert_eq "tetherctl: events: end of the stream from $SOCK: the daemon stopped (Terminated)" \
+	"$(<"$DIR/follow-json.err")" "stderr of the --json follower"

@@ -106,7 +106,7 @@ def until(want, mark, seconds=90):
             except OSError:
                 sys.stderr.write("pty: closed before %r in %r\n" % (want, out[mark:]))
                 sys.exit(1)
-until(b"tether:", 0)
+until(b"", 0)  # the first prompt (ORDINAL:PID> or SESSION>)
 for line, want in ((b"||1s\n", b"tetherd "), (b"|*\n", b"name:")):
     mark = len(out)
     os.write(master, line)

@@ -18,6 +18,10 @@ export LC_ALL=C
 : "${TETHERCTL:?TETHERCTL must name the tetherctl program}"
 : "${HELPERS:?HELPERS must name the directory of the helper programs}"
 
+# The source tree (files the tests read: the example configuration, the
+# bash completion).
+SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
 TEST_NAME=${0##*/}
 TEST_NAME=${TEST_NAME%.sh}
 # wait_until gives up after 10 s (E2E_POLL_SECONDS for a slow machine).

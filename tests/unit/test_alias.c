@@ -47,9 +47,11 @@ static void test_ps(void **state)
 	expands_to("ps 12", "|12");
 	expands_to("  ps  3  ", "  |3  ");
 	expands_to("ps '4'", "|4");
-	misused("ps x", "ps: expected an ordinal");
-	misused("ps -1", "ps: expected an ordinal");
-	misused("ps 1 2", "ps: too many arguments");
+	expands_to("ps ~4312", "|~[4312]");
+	expands_to("ps -p 4312", "|~[4312]");
+	misused("ps x", "ps: unexpected argument 'x' (usage: ps [N | ~PID | -p PID])");
+	misused("ps -1", "ps: unexpected argument '-1' (usage: ps [N | ~PID | -p PID])");
+	misused("ps 1 2", "ps: unexpected argument '2' (usage: ps [N | ~PID | -p PID])");
 }
 
 static void test_select(void **state)
@@ -57,14 +59,15 @@ static void test_select(void **state)
 	(void)state;
 	expands_to("select 1", "|1s");
 	expands_to("select \"7\"", "|7s");
-	misused("select", "select: expected an ordinal");
-	misused("select one", "select: expected an ordinal");
-	misused("select ''", "select: expected an ordinal");
-	misused("select 1x", "select: expected an ordinal");
-	misused("select 1 2", "select: too many arguments");
+	expands_to("select ~12", "|~[12]s");
+	misused("select", "select: expected an ordinal, ~PID or -p PID");
+	misused("select one", "select: unexpected argument 'one' (usage: select N | ~PID | -p PID)");
+	misused("select ''", "select: unexpected argument '' (usage: select N | ~PID | -p PID)");
+	misused("select 1x", "select: unexpected argument '1x' (usage: select N | ~PID | -p PID)");
+	misused("select 1 2", "select: unexpected argument '2' (usage: select N | ~PID | -p PID)");
 	/* Too long to be an ordinal, and not cut into one. */
 	misused("select 1111111111111111111111111111111111111111",
-	    "select: expected an ordinal");
+	    "select: unexpected argument '' (usage: select N | ~PID | -p PID)");
 }
 
 static void test_detach(void **state)
@@ -74,10 +77,12 @@ static void test_detach(void **state)
 	expands_to("detach -n", ".detach /n");
 	expands_to("detach -h", ".detach /h");
 	expands_to("detach '-n'", ".detach /n");
-	misused("detach /n", "detach: expected -n or -h");
-	misused("detach -x", "detach: expected -n or -h");
-	misused("detach 3", "detach: expected -n or -h");
-	misused("detach -n -h", "detach: too many arguments");
+	misused("detach /n", "detach: unexpected argument '/n' (usage: detach [N | ~PID | -p PID] [-n | -h])");
+	misused("detach -x", "detach: unexpected argument '-x' (usage: detach [N | ~PID | -p PID] [-n | -h])");
+	expands_to("detach 3", "|3 .detach");
+	expands_to("detach -n 3", "|3 .detach /n");
+	expands_to("detach ~77 -h", "|~[77] .detach /h");
+	misused("detach -n -h", "detach: unexpected argument '-h' (usage: detach [N | ~PID | -p PID] [-n | -h])");
 }
 
 static void test_kill(void **state)
@@ -86,19 +91,27 @@ static void test_kill(void **state)
 	expands_to("kill", ".kill");
 	expands_to("kill -n", ".kill /n");
 	expands_to("kill -h", ".kill /h");
-	expands_to("kill 12345", ".kill 12345");
-	misused("kill -9", "kill: expected -n, -h or a pid");
-	misused("kill abc", "kill: expected -n, -h or a pid");
-	misused("kill 1 2", "kill: too many arguments");
+	/* A bare number is an ordinal, as everywhere; a pid is ~PID. */
+	expands_to("kill 1", "|1 .kill");
+	expands_to("kill 1 -n", "|1 .kill /n");
+	expands_to("kill ~12345", "|~[12345] .kill");
+	expands_to("kill -p 12345 -n", "|~[12345] .kill /n");
+	misused("kill -9", "kill: unexpected argument '-9' (usage: kill [N | ~PID | -p PID] [-n | -h])");
+	misused("kill abc", "kill: unexpected argument 'abc' (usage: kill [N | ~PID | -p PID] [-n | -h])");
+	misused("kill 1 2", "kill: unexpected argument '2' (usage: kill [N | ~PID | -p PID] [-n | -h])");
+	misused("kill -p", "kill: unexpected argument '-p' (usage: kill [N | ~PID | -p PID] [-n | -h])");
+	misused("kill -n -h", "kill: unexpected argument '-h' (usage: kill [N | ~PID | -p PID] [-n | -h])");
 }
 
 static void test_attach(void **state)
 {
 	(void)state;
 	expands_to("attach 4312", ".attach 4312");
+	expands_to("attach ~4312", ".attach 4312");
+	expands_to("attach -p 4312", ".attach 4312");
 	misused("attach", "attach: expected a pid");
-	misused("attach make", "attach: expected a pid");
-	misused("attach 1 2", "attach: too many arguments");
+	misused("attach make", "attach: unexpected argument 'make' (usage: attach PID | ~PID | -p PID)");
+	misused("attach 1 2", "attach: unexpected argument '2' (usage: attach PID | ~PID | -p PID)");
 }
 
 static void test_run(void **state)
@@ -120,9 +133,11 @@ static void test_childdbg(void **state)
 	expands_to("childdbg", ".childdbg");
 	expands_to("childdbg 0", ".childdbg 0");
 	expands_to("childdbg 1", ".childdbg 1");
-	misused("childdbg 2", "childdbg: expected 0 or 1");
-	misused("childdbg on", "childdbg: expected 0 or 1");
-	misused("childdbg 1 0", "childdbg: too many arguments");
+	expands_to("childdbg 2", "|2 .childdbg");
+	expands_to("childdbg 3 1", "|3 .childdbg 1");
+	expands_to("childdbg ~40 0", "|~[40] .childdbg 0");
+	misused("childdbg on", "childdbg: unexpected argument 'on' (usage: childdbg [N | ~PID | -p PID] [0 | 1])");
+	misused("childdbg 1 2", "childdbg: unexpected argument '2' (usage: childdbg [N | ~PID | -p PID] [0 | 1])");
 }
 
 static void test_no_argument_aliases(void **state)
@@ -137,12 +152,14 @@ static void test_no_argument_aliases(void **state)
 	expands_to("break", ".breakin");
 	expands_to("abandon", ".abandon");
 	expands_to("abandon -n", ".abandon /n");
-	misused("go 1", "go: expected -n or -h");
-	misused("go -h -n", "go: too many arguments");
-	misused("break now", "break: too many arguments");
-	misused("threads all", "threads: too many arguments");
-	misused("quit -n", "quit: expected -d");
-	misused("quit -d -d", "quit: too many arguments");
+	expands_to("go 1", "|1 g");
+	expands_to("go 1 -n", "|1 gn");
+	expands_to("threads 2", "|2 ~");
+	misused("go -h -n", "go: unexpected argument '-n' (usage: go [N | ~PID | -p PID] [-n | -h])");
+	misused("break now", "break: unexpected argument 'now' (usage: break)");
+	misused("threads all", "threads: unexpected argument 'all' (usage: threads [N | ~PID | -p PID])");
+	misused("quit -n", "quit: unexpected argument '-n' (usage: quit [-d])");
+	misused("quit -d -d", "quit: unexpected argument '-d' (usage: quit [-d])");
 }
 
 static void test_passthrough(void **state)
@@ -192,8 +209,8 @@ static void test_semicolons(void **state)
 	expands_to(";;ps;", ";;|*;");
 	expands_to("quit -d;threads", "qd;~");
 	/* A misused alias anywhere fails the whole line. */
-	misused("ps; select x; go", "select: expected an ordinal");
-	misused("go; go; kill x", "kill: expected -n, -h or a pid");
+	misused("ps; select x; go", "select: unexpected argument 'x' (usage: select N | ~PID | -p PID)");
+	misused("go; go; kill x", "kill: unexpected argument 'x' (usage: kill [N | ~PID | -p PID] [-n | -h])");
 }
 
 static void test_quoted_semicolons(void **state)

@@ -79,6 +79,23 @@ static void test_durations(void **state)
 	assert_int_equal(config_parse_duration("-5s", &d), -1);
 	assert_int_equal(config_parse_duration("", &d), -1);
 	assert_int_equal(config_parse_duration("9999d", &d), -1);
+	/* Only plain decimals: no hex, exponent, sign, blank, inf or nan. */
+	assert_int_equal(config_parse_duration("0", &d), 0);
+	assert_true(d == 0);
+	assert_int_equal(config_parse_duration(".5s", &d), 0);
+	assert_true(d == 0.5);
+	assert_int_equal(config_parse_duration("0x10", &d), -1);
+	assert_int_equal(config_parse_duration("1e3", &d), -1);
+	assert_int_equal(config_parse_duration("1e-9ms", &d), -1);
+	assert_int_equal(config_parse_duration("+5", &d), -1);
+	assert_int_equal(config_parse_duration(" 5", &d), -1);
+	assert_int_equal(config_parse_duration("inf", &d), -1);
+	assert_int_equal(config_parse_duration("nan", &d), -1);
+	assert_int_equal(config_parse_duration("1.2.3s", &d), -1);
+	assert_int_equal(config_parse_duration(".", &d), -1);
+	/* Below a millisecond nothing is timed. */
+	assert_int_equal(config_parse_duration("0.0001ms", &d), -1);
+	assert_int_equal(config_parse_duration("1ms", &d), 0);
 }
 
 static void test_signals_and_words(void **state)
@@ -278,6 +295,28 @@ static void test_errors(void **state)
 	    "t.conf:2: readopt: expected yes or no: perhaps");
 	load_bad("[daemon]\nscan_interval = 1ms\n",
 	    "t.conf:2: scan_interval: expected a duration from 10ms to 1h: 1ms");
+	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 0x10\n",
+	    "t.conf:3: timeout: expected DURATION [ACTION] (30m kill, 90s abandon, "
+	    "...): 0x10");
+	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 1e-9ms\n",
+	    "t.conf:3: timeout: expected DURATION [ACTION] (30m kill, 90s abandon, "
+	    "...): 1e-9ms");
+	load_bad("[daemon]\nretention_size = 0x10\n",
+	    "t.conf:2: retention_size: expected a size (4096, 512K, 100M, 2G) or "
+	    "unlimited: 0x10");
+	load_bad("[daemon]\nretention_age = 1e3\n",
+	    "t.conf:2: retention_age: expected an age (90, 30s, 15m, 12h, 30d, 2w) "
+	    "or forever: 1e3");
+	load_bad("[target \"t\"]\ncommand = /bin/true\nrestart = always\n"
+	    "restart_delay = 0\n",
+	    "t.conf:4: target \"t\": restart_delay 0s is below min_restart_delay "
+	    "(1s, [daemon])");
+	load_bad("[target \"t\"]\ncommand = /bin/true\nrestart = on-failure\n"
+	    "[daemon]\nmin_restart_delay = 2s\n",
+	    "t.conf:1: target \"t\": restart_delay 1s is below min_restart_delay "
+	    "(2s, [daemon])");
+	load_bad("[daemon]\nmin_restart_delay = 0\n",
+	    "t.conf:2: min_restart_delay: expected a duration from 10ms to 1h: 0");
 	load_bad("[daemon]\nlog_level = info\nlog_level = debug\n",
 	    "t.conf:3: 'log_level' is given twice in this section");
 	load_bad("\n\n[daemon]\nno equals here\n",
