@@ -1,13 +1,11 @@
 /*
  * Bringing processes under trace: .attach (every thread, including those
- * created while attaching), .create (traced from its first instruction),
- * and re-seizing a target the model already has.
+ * created while attaching) and re-seizing a target the model already has
+ * (.create: engine-create.c).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,10 +18,9 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
-#include "spawn.h"
 #include "store.h"
 
-static const char *
+const char *
 seize_error(int err, char *buf, size_t len)
 {
 	int scope;
@@ -75,8 +72,7 @@ error_msg(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A target that could not be recorded is let go at its next stop. */
-static void
+void
 release_unrecorded(pid_t pid)
 {
 	stranger_release(pid);
@@ -179,124 +175,4 @@ engine_seize(struct target *t, char *err, size_t errlen)
 	thread_add(t, t->pid, TH_RUNNING);
 	seize_threads(t);
 	return 0;
-}
-
-/* The client's groups, as initgroups would set them. */
-static gid_t *
-create_groups(uid_t uid, gid_t gid, int *count)
-{
-	struct passwd *pw = getpwuid(uid);
-	gid_t *groups, *more;
-	int n = 64;
-
-	if ((groups = calloc(n, sizeof *groups)) == NULL)
-		return NULL;
-	groups[0] = gid;
-	*count = 1;
-	if (pw == NULL)
-		return groups;
-	if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
-		if ((more = reallocarray(groups, n, sizeof *more)) == NULL) {
-			free(groups);
-			return NULL;
-		}
-		groups = more;
-		if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
-			free(groups);
-			return NULL;
-		}
-	}
-	*count = n;
-	return groups;
-}
-
-static char *
-join_argv(char *const *argv)
-{
-	size_t len = 1;
-	int i;
-	char *s;
-
-	for (i = 0; argv[i] != NULL; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)
-		return NULL;
-	for (i = 0; argv[i] != NULL; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
-extern char **environ;
-
-struct target *
-engine_create(struct session *s, const struct create_params *p, char *err,
-    size_t errlen)
-{
-	struct spawn_req req = {
-		.argv = p->argv, .envp = p->envp, .cwd = p->cwd,
-		.change_user = p->uid != getuid(), .uid = p->uid, .gid = p->gid,
-		/* What a client starts never gains privileges it lacks: a root
-		 * tracer would let a setuid exec take effect (DESIGN §6). */
-		.no_new_privs = p->uid != 0,
-		.log_fd = p->log_fd, .null_fd = -1,
-	};
-	struct target_params tp = { .how = HOW_CREATE, .uid = p->uid };
-	struct target *t = NULL;
-	struct spawn sp = { .pid = -1, .gate = -1, .report = -1 };
-	char **client_env = NULL, *real, msg[PATH_MAX + 128];
-	gid_t *groups = NULL;
-
-	/* A client other than root gets a clean environment, not tetherd's. */
-	if (req.envp == NULL && req.change_user)
-		req.envp = client_env = spawn_client_env(p->uid);
-	else if (req.envp == NULL)
-		req.envp = environ;
-	if (req.envp == NULL ||
-	    (req.change_user && (groups = create_groups(p->uid, p->gid, &req.ngroups)) == NULL) ||
-	    (req.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
-		error_msg(err, errlen, "cannot prepare the new process: %s", strerror(errno));
-		goto out;
-	}
-	req.groups = groups;
-	if (spawn_start(&req, &sp, err, errlen) == -1)
-		goto out;
-	if (ptrace(PTRACE_SEIZE, sp.pid, 0, TRACE_OPTIONS) == -1) {
-		error_msg(err, errlen, "cannot trace the new process: %s", strerror(errno));
-		spawn_abort(&sp);
-		goto out;
-	}
-	tp.pid = sp.pid;
-	/* The name the client found, without its links. */
-	real = realpath(sp.path, NULL);
-	tp.exe = real != NULL ? real : sp.path;
-	if (procfs_start_time(sp.pid, &tp.start_time) == -1)
-		log_warn("start time of %d: %s", (int)sp.pid, strerror(errno));
-	tp.cmdline = join_argv(p->argv);
-	if (tp.cmdline != NULL)
-		t = target_join(s, &tp);
-	free((char *)tp.cmdline);
-	free(real);
-	if (t == NULL) {
-		/* Killed before it runs anything: no trace of it is wanted. */
-		spawn_abort(&sp);
-		error_msg(err, errlen, "cannot record the new process: %s",
-		    store_errmsg(model_store()));
-		goto out;
-	}
-	thread_add(t, sp.pid, TH_RUNNING);
-	/* Recorded: it may run its program now. A failed exec ends it (exit
-	 * 127, recorded) and the client is told why. */
-	if (spawn_exec(&sp, msg, sizeof msg) == -1) {
-		error_msg(err, errlen, "%s", msg);
-		t = NULL;
-	}
-out:
-	if (req.null_fd != -1)
-		close(req.null_fd);
-	free(groups);
-	free(client_env);
-	return t;
 }

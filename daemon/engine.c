@@ -505,6 +505,7 @@ static void
 handle_status(pid_t tid, int status)
 {
 	struct thread *th = thread_by_tid(tid);
+	pid_t pid;
 	int sig;
 
 	if (th == NULL) {
@@ -528,8 +529,13 @@ handle_status(pid_t tid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		on_exec(th);
-		if (!release_if_privileged(th))
-			thread_stopped(th, STOP_EVENT);
+		if (release_if_privileged(th))
+			break;
+		pid = th->target->pid;
+		thread_stopped(th, STOP_EVENT);
+		/* A .create is over once its program runs (and t may have
+		 * ended meanwhile: looked up again). */
+		create_exec_seen(pid);
 		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop reports the stopping signal; an interrupt, a
@@ -581,6 +587,7 @@ engine_init(struct event_base *base)
 	sigset_t chld;
 
 	engine_base = base;
+	create_init();
 	/* Blocked, so that it is only ever read from the signalfd; every
 	 * program tetherd starts gets an empty mask back before exec. */
 	sigemptyset(&chld);
@@ -603,6 +610,7 @@ engine_free(void)
 {
 	struct stranger *sg, *tmp;
 
+	create_free_all();
 	HASH_ITER(hh, strangers, sg, tmp)
 		stranger_forget(sg);
 	if (sigchld_ev != NULL)

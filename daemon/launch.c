@@ -25,6 +25,9 @@ struct launch_rec {
 	const struct launch_spec *spec;	/* NULL once gone from the file */
 	int64_t target_id;		/* the running target, or 0 */
 	pid_t pid;
+	struct create_op *creating;	/* its start, under way */
+	const struct session *session;	/* of the start under way */
+	char log[64];			/* its log's provisional name */
 	int starts;
 	struct event *restart_ev;
 	TAILQ_ENTRY(launch_rec) entry;
@@ -66,6 +69,36 @@ build_env(char **extra)
 	return env;
 }
 
+/* Joined, before it runs anything: the section's options hold from its
+ * first instruction. */
+static void
+launch_joined(struct target *t, void *arg)
+{
+	struct launch_rec *r = arg;
+
+	if (r->spec != NULL)
+		policy_govern(t, "target", r->name, &r->spec->opts);
+}
+
+static void
+launch_done(struct target *t, int ordinal, const char *err, void *arg)
+{
+	struct launch_rec *r = arg;
+
+	r->creating = NULL;
+	target_log_settle(cmd_env.logdir, r->log, r->session->name, ordinal);
+	if (t == NULL) {
+		log_warn("target %s: %s", r->name, err);
+		return;
+	}
+	r->starts++;
+	r->target_id = t->id;
+	r->pid = t->pid;
+	log_info("target %s: started %s as |%d of session %s (pid %d)%s", r->name,
+	    t->exe, t->ordinal, t->session->name, (int)t->pid,
+	    r->starts > 1 ? ", again" : "");
+}
+
 static void
 launch_start(struct launch_rec *r)
 {
@@ -77,8 +110,9 @@ launch_start(struct launch_rec *r)
 	};
 	char err[PATH_MAX + 128], **env;
 	struct session *s;
-	struct target *t;
 
+	if (r->creating != NULL)
+		return;
 	if ((s = session_ensure(spec->opts.session, geteuid())) == NULL) {
 		log_warn("target %s: cannot create session %s", r->name,
 		    spec->opts.session);
@@ -88,27 +122,22 @@ launch_start(struct launch_rec *r)
 		log_warn("target %s: out of memory", r->name);
 		return;
 	}
-	/* named like the logs of .create: after the ordinal it will get */
-	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, s->next_ordinal,
-	    err, sizeof err)) == -1) {
+	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, r->log,
+	    sizeof r->log, err, sizeof err)) == -1) {
 		log_warn("target %s: %s", r->name, err);
 		free(env);
 		return;
 	}
 	p.envp = env;
-	t = engine_create(s, &p, err, sizeof err);
+	r->session = s;
+	r->creating = engine_create(s, &p, launch_joined, launch_done, r, err,
+	    sizeof err);
 	free(env);
 	close(p.log_fd);
-	if (t == NULL) {
+	if (r->creating == NULL) {
+		target_log_settle(cmd_env.logdir, r->log, s->name, -1);
 		log_warn("target %s: %s", r->name, err);
-		return;
 	}
-	r->starts++;
-	r->target_id = t->id;
-	r->pid = t->pid;
-	log_info("target %s: started %s as |%d of session %s (pid %d)%s", r->name,
-	    t->exe, t->ordinal, s->name, (int)t->pid, r->starts > 1 ? ", again" : "");
-	policy_govern(t, "target", r->name, &spec->opts);
 }
 
 static void
@@ -118,7 +147,7 @@ on_restart(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (quiesced || r->spec == NULL || r->target_id != 0)
+	if (quiesced || r->spec == NULL || r->target_id != 0 || r->creating != NULL)
 		return;
 	launch_start(r);
 }
@@ -159,6 +188,17 @@ on_target_end(struct target *t, enum target_state state, int exit_code,
 		r->restart_ev = evtimer_new(launch_base, on_restart, r);
 	if (r->restart_ev == NULL || delay_add(r->restart_ev, r->spec->restart_delay) == -1)
 		log_warn("target %s: cannot schedule its restart", r->name);
+}
+
+/* A start under way is not waited for any more. */
+static void
+launch_cancel(struct launch_rec *r)
+{
+	if (r->creating == NULL)
+		return;
+	target_log_settle(cmd_env.logdir, r->log, r->session->name,
+	    engine_create_cancel(r->creating));
+	r->creating = NULL;
 }
 
 void
@@ -205,9 +245,11 @@ launch_quiesce(void)
 	struct launch_rec *r;
 
 	quiesced = true;
-	TAILQ_FOREACH(r, &recs, entry)
+	TAILQ_FOREACH(r, &recs, entry) {
 		if (r->restart_ev != NULL)
 			evtimer_del(r->restart_ev);
+		launch_cancel(r);
+	}
 }
 
 void
@@ -217,6 +259,7 @@ launch_free(void)
 
 	while ((r = TAILQ_FIRST(&recs)) != NULL) {
 		TAILQ_REMOVE(&recs, r, entry);
+		launch_cancel(r);
 		if (r->restart_ev != NULL)
 			event_free(r->restart_ev);
 		free(r->name);

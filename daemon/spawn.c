@@ -1,7 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +8,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -17,27 +15,10 @@
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-/* The step of the child's setup that failed, as the report says it. */
-enum spawn_step {
-	STEP_READY,
-	STEP_SETUP,	/* signals, session, standard descriptors */
-	STEP_USER,	/* groups, gid, uid */
-	STEP_NNP,
-	STEP_CHDIR,
-	STEP_LOOKUP,
-	STEP_EXEC,
-};
-
-struct report {
-	int step;
-	int err;
-	char path[sizeof ((struct spawn *)0)->path];
-};
-
 /* --- in the child, between fork and exec: async-signal-safe calls only */
 
 static void __attribute__((noreturn))
-child_fail(int fd, struct report *r, enum spawn_step step)
+child_fail(int fd, struct spawn_report *r, enum spawn_step step)
 {
 	r->step = step;
 	r->err = errno;
@@ -123,7 +104,7 @@ child_lookup(const struct spawn_req *req, char *out, size_t len)
 static void __attribute__((noreturn))
 child_run(const struct spawn_req *req, int gate, int report)
 {
-	static struct report r;
+	static struct spawn_report r;
 	sigset_t none;
 	char ch;
 
@@ -132,99 +113,73 @@ child_run(const struct spawn_req *req, int gate, int report)
 	    signal(SIGPIPE, SIG_DFL) == SIG_ERR || setsid() == -1 ||
 	    dup2(req->null_fd, 0) == -1 || dup2(req->log_fd, 1) == -1 ||
 	    dup2(req->log_fd, 2) == -1)
-		child_fail(report, &r, STEP_SETUP);
+		child_fail(report, &r, SPAWN_SETUP);
 	/* Groups and gid first: once the uid is the client's, they cannot
 	 * be changed. Every step after this one is done as the client. */
 	if (req->change_user && (setgroups((size_t)req->ngroups, req->groups) == -1 ||
 	    setresgid(req->gid, req->gid, req->gid) == -1 ||
 	    setresuid(req->uid, req->uid, req->uid) == -1))
-		child_fail(report, &r, STEP_USER);
+		child_fail(report, &r, SPAWN_USER);
 	if (req->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		child_fail(report, &r, STEP_NNP);
+		child_fail(report, &r, SPAWN_NNP);
 	if (req->cwd != NULL && chdir(req->cwd) == -1)
-		child_fail(report, &r, STEP_CHDIR);
+		child_fail(report, &r, SPAWN_CHDIR);
 	if (!child_lookup(req, r.path, sizeof r.path))
-		child_fail(report, &r, STEP_LOOKUP);
-	r.step = STEP_READY;
+		child_fail(report, &r, SPAWN_LOOKUP);
+	r.step = SPAWN_READY;
 	if (write(report, &r, sizeof r) != (ssize_t)sizeof r)
 		_exit(127);
 	while (read(gate, &ch, 1) == -1 && errno == EINTR)
 		;
 	execve(r.path, req->argv, req->envp);
-	child_fail(report, &r, STEP_EXEC);
+	child_fail(report, &r, SPAWN_EXEC);
 }
 
 /* --- in the daemon */
 
-static long long
-now_ms(void)
+int
+spawn_read(struct spawn *sp)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/*
- * One report from the child: 1 when read whole, 0 at EOF (it executed its
- * program, or died), -1 with errno (ETIMEDOUT past SPAWN_WAIT_MS). The
- * child's steps are few system calls, but its directory or program may be
- * on a file system that hangs: the wait is bounded.
- */
-static int
-report_read(int fd, struct report *r)
-{
-	long long deadline = now_ms() + SPAWN_WAIT_MS;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	size_t got = 0;
 	ssize_t n;
-	int left;
 
-	while (got < sizeof *r) {
-		if ((left = (int)(deadline - now_ms())) <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (poll(&pfd, 1, left) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+	while (sp->got < sizeof sp->r) {
+		n = read(sp->report, (char *)&sp->r + sp->got, sizeof sp->r - sp->got);
+		if (n == -1 && errno == EINTR)
 			continue;
-		if ((n = read(fd, (char *)r + got, sizeof *r - got)) == -1) {
-			if (errno == EINTR)
-				continue;
+		if (n == -1)
+			return -1;
+		if (n == 0) {
+			if (sp->got == 0)
+				return 0;
+			errno = EPROTO;
 			return -1;
 		}
-		if (n == 0)
-			return got == 0 ? 0 : (errno = EPROTO, -1);
-		got += (size_t)n;
+		sp->got += (size_t)n;
 	}
+	sp->r.path[sizeof sp->r.path - 1] = '\0';
 	return 1;
 }
 
-static void
-report_error(const struct spawn_req *req, const struct report *r, char *err,
-    size_t errlen)
+void
+spawn_report_error(const struct spawn *sp, char *err, size_t errlen)
 {
-	const char *what = strerror(r->err);
+	const char *what = strerror(sp->r.err);
 
-	switch (r->step) {
-	case STEP_USER:
-		snprintf(err, errlen, "cannot run as uid %u: %s", (unsigned)req->uid, what);
+	switch (sp->r.step) {
+	case SPAWN_USER:
+		snprintf(err, errlen, "cannot run as uid %u: %s", (unsigned)sp->uid, what);
 		break;
-	case STEP_NNP:
+	case SPAWN_NNP:
 		snprintf(err, errlen, "cannot set no_new_privs: %s", what);
 		break;
-	case STEP_CHDIR:
-		snprintf(err, errlen, "cannot change to directory %s: %s", req->cwd, what);
+	case SPAWN_CHDIR:
+		snprintf(err, errlen, "cannot change to directory %s: %s", sp->cwd, what);
 		break;
-	case STEP_LOOKUP:
-		snprintf(err, errlen, "%s: %s", req->argv[0], what);
+	case SPAWN_LOOKUP:
+		snprintf(err, errlen, "%s: %s", sp->prog, what);
 		break;
-	case STEP_EXEC:
-		snprintf(err, errlen, "cannot execute %s: %s", r->path, what);
+	case SPAWN_EXEC:
+		snprintf(err, errlen, "cannot execute %s: %s", sp->r.path, what);
 		break;
 	default:
 		snprintf(err, errlen, "cannot prepare the new process: %s", what);
@@ -232,7 +187,7 @@ report_error(const struct spawn_req *req, const struct report *r, char *err,
 	}
 }
 
-static void
+void
 spawn_close(struct spawn *sp)
 {
 	if (sp->gate != -1)
@@ -251,17 +206,26 @@ spawn_abort(struct spawn *sp)
 	spawn_close(sp);
 }
 
+void
+spawn_go(struct spawn *sp)
+{
+	close(sp->gate);
+	sp->gate = -1;
+	sp->got = 0;
+}
+
 int
 spawn_start(const struct spawn_req *req, struct spawn *sp, char *err, size_t errlen)
 {
-	struct report r;
 	int gate[2], report[2];
 
-	*sp = (struct spawn){ .pid = -1, .gate = -1, .report = -1 };
+	*sp = (struct spawn){ .pid = -1, .gate = -1, .report = -1, .uid = req->uid };
 	if (req->argv[0] == NULL || req->argv[0][0] == '\0') {
 		snprintf(err, errlen, "no program: the program name is empty");
 		return -1;
 	}
+	snprintf(sp->prog, sizeof sp->prog, "%s", req->argv[0]);
+	snprintf(sp->cwd, sizeof sp->cwd, "%s", req->cwd != NULL ? req->cwd : ".");
 	if (pipe2(gate, O_CLOEXEC) == -1) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
@@ -289,49 +253,12 @@ spawn_start(const struct spawn_req *req, struct spawn *sp, char *err, size_t err
 	close(report[1]);
 	sp->gate = gate[1];
 	sp->report = report[0];
-	switch (report_read(sp->report, &r)) {
-	case 1:
-		if (r.step == STEP_READY)
-			break;
-		report_error(req, &r, err, errlen);
-		spawn_close(sp);
-		return -1;
-	case 0:
-		snprintf(err, errlen, "the new process ended before it was ready");
-		spawn_abort(sp);
-		return -1;
-	default:
-		snprintf(err, errlen, "the new process did not get ready within %d ms "
-		    "(%s): its directory or program may be on a file system that "
-		    "does not answer", SPAWN_WAIT_MS, strerror(errno));
+	if (fcntl(sp->report, F_SETFL, O_NONBLOCK) == -1) {
+		snprintf(err, errlen, "fcntl: %s", strerror(errno));
 		spawn_abort(sp);
 		return -1;
 	}
-	r.path[sizeof r.path - 1] = '\0';
-	memcpy(sp->path, r.path, sizeof sp->path);
 	return 0;
-}
-
-int
-spawn_exec(struct spawn *sp, char *err, size_t errlen)
-{
-	struct spawn_req none = { .argv = (char *[]){ sp->path, NULL } };
-	struct report r;
-	int rc;
-
-	close(sp->gate);
-	sp->gate = -1;
-	/* EOF: the exec closed the pipe (close-on-exec), before its stop. */
-	rc = report_read(sp->report, &r);
-	spawn_close(sp);
-	if (rc == 0)
-		return 0;
-	if (rc == 1)
-		report_error(&none, &r, err, errlen);
-	else
-		snprintf(err, errlen, "the new process did not execute %s within %d ms: %s",
-		    sp->path, SPAWN_WAIT_MS, strerror(errno));
-	return -1;
 }
 
 char **

@@ -13,11 +13,17 @@
 #include <stddef.h>
 
 /*
- * Creates the log of the target that will be |ordinal of session; returns
- * its descriptor (O_CLOEXEC, append) or -1 with a message in err. A file of
- * that name left by an earlier database is replaced.
+ * Creates the log of a target about to be created in session, under a
+ * provisional name (put in pending): its ordinal is known only once it
+ * joins. Returns its descriptor (O_CLOEXEC, append) or -1 with a message in
+ * err.
  */
-int target_log_create(const char *logdir, const char *session, int ordinal,
-    char *err, size_t errlen);
+int target_log_create(const char *logdir, const char *session, char *pending,
+    size_t pendinglen, char *err, size_t errlen);
+/* The target joined as |ordinal: its log takes the name SESSION-ORDINAL.log
+ * (one left by an earlier database is replaced); ordinal -1: it never
+ * joined, the log is removed. Failures are logged. */
+void target_log_settle(const char *logdir, const char *pending, const char *session,
+    int ordinal);
 
 #endif
