@@ -1,7 +1,7 @@
 #!/bin/bash
 # Attack: a user of the socket reads what root's targets carry (a secret in
-# a command line) through |*, events, history, status, their --json forms
-# and events -f, or straight from the database file. Other users' sessions
+# a command line) through |*, events, history, status, their --json forms,
+# events -f and events -f -a, or straight from the database file. Other users' sessions
 # show nothing to it, and the database and its -wal and -shm are 0600.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
@@ -42,6 +42,29 @@ hostile_ctl_expect 0 "$U" status
 [[ $'\n'$OUT != *$'\n'session\ * ]] || fail "the user's status shows root's sessions: $OUT"
 hostile_ctl_expect 0 "$U" --json status
 assert_eq "[]" "$(jget "$OUT" 'd["sessions"]')" "sessions in the user's status --json"
+
+# events -f -a streams the sessions the user owns, not root's.
+spawn_as "$U" "$BIN/tetherctl" -S "$SOCK" --json -s mine events -f -a >"$DIR/fa.out" 2>&1
+FOLLOWER=$LAST_PID
+creates_seen() {
+	grep -c '"kind": *"create"' "$DIR/fa.out" || true
+}
+# The acknowledgement is not printed: the user's .creates until the stream
+# shows one.
+follower_prints() {
+	[ "$(creates_seen)" != 0 ] && return 0
+	hostile_ctl_expect 0 "$U" -s mine .create /bin/echo mine
+	return 1
+}
+wait_until follower_prints
+# Root's .create comes before the user's next one, in the stream's order.
+N=$(creates_seen)
+ctl -s prod .create /bin/echo "$SECRET" again
+hostile_ctl_expect 0 "$U" -s mine .create /bin/echo mine
+wait_until eval '[ "$(creates_seen)" -gt "$N" ]'
+kill "$FOLLOWER"
+assert_eq "mine" "$(jget "[$(paste -sd, "$DIR/fa.out")]" '" ".join(sorted(set(e["session"] for e in d)))')" \
+	"sessions in the user's events -f -a"
 
 step "the database is root's alone"
 for f in "$DB" "$DB-wal" "$DB-shm"; do
