@@ -4,7 +4,7 @@
  * before CMD execs), then continues every stop of every task and records
  * nothing. The floor tetherd is measured against.
  *
- *   bareloop [-e] CMD [ARGS...]      exits with CMD's status
+ *   bareloop [-e] [-r FILE] CMD [ARGS...]      exits with CMD's status
  *
  * -e waits the way an event loop does, the way tetherd does: SIGCHLD
  * blocked and read from a signalfd that epoll watches, then waitpid
@@ -13,6 +13,10 @@
  * tends to run it on the CPU of the tracee that just stopped; the
  * signalfd's is not. The difference between the two is what the event
  * loop alone costs.
+ *
+ * -r FILE writes the tracer's own CPU time (user + system seconds, its
+ * children not counted) to FILE at the end: the floor of a tracer's own
+ * cost per stop, beside tetherd's loop thread's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,21 +75,49 @@ next_status(int *status)
 	return pid;
 }
 
+/* -r: this process's own CPU seconds, its children's not counted. */
+static int
+write_own_cpu(const char *path)
+{
+	struct rusage ru;
+	FILE *f;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1 || (f = fopen(path, "w")) == NULL) {
+		perror(path);
+		return -1;
+	}
+	fprintf(f, "%.6f\n", (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	if (fclose(f) == EOF) {
+		perror(path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	int gate[2], status, root_status = 0, sig, event;
 	bool event_loop = false;
+	const char *cpu_file = NULL;
 	pid_t root, pid;
 	char ch;
 
-	if (argc > 1 && strcmp(argv[1], "-e") == 0) {
-		event_loop = true;
-		argv++;
-		argc--;
+	for (;;) {
+		if (argc > 1 && strcmp(argv[1], "-e") == 0) {
+			event_loop = true;
+			argv++;
+			argc--;
+		} else if (argc > 2 && strcmp(argv[1], "-r") == 0) {
+			cpu_file = argv[2];
+			argv += 2;
+			argc -= 2;
+		} else
+			break;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: bareloop [-e] CMD [ARGS...]\n");
+		fprintf(stderr, "usage: bareloop [-e] [-r FILE] CMD [ARGS...]\n");
 		return 2;
 	}
 	if (pipe(gate) == -1 || (root = fork()) == -1) {
@@ -140,6 +173,8 @@ main(int argc, char **argv)
 			ptrace(PTRACE_CONT, pid, 0, 0);
 		}
 	}
+	if (cpu_file != NULL && write_own_cpu(cpu_file) == -1)
+		return 2;
 	if (WIFEXITED(root_status))
 		return WEXITSTATUS(root_status);
 	return 128 + WTERMSIG(root_status);

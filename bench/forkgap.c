@@ -7,9 +7,15 @@
  * tracer that follows forks, every fork stops for the tracer: a tracer
  * busy elsewhere shows as a long gap.
  *
- *   forkgap -d SECONDS -o RESULT
+ *   forkgap -d SECONDS [-i MS] [-c COUNT] -o RESULT
+ *
+ * -i MS pauses MS milliseconds after each reap, as a test's shell loop
+ * does (the gaps then include the pause). -c COUNT keeps the number of
+ * forks so far in the file COUNT (rewritten after each), for a reader
+ * that wants it while the loop runs.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -36,23 +42,30 @@ cmp(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	double seconds = 0, start, last, t, max = 0, *gaps = NULL;
+	double seconds = 0, pause_ms = 0, start, last, t, max = 0, *gaps = NULL;
 	const char *out = NULL;
 	size_t n = 0, cap = 0;
 	FILE *f;
 	pid_t pid;
-	int c;
+	int c, count_fd = -1;
 
-	while ((c = getopt(argc, argv, "d:o:")) != -1) {
+	while ((c = getopt(argc, argv, "c:d:i:o:")) != -1) {
 		if (c == 'd')
 			seconds = atof(optarg);
+		else if (c == 'c') {
+			if ((count_fd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+				perror(optarg);
+				return 2;
+			}
+		} else if (c == 'i')
+			pause_ms = atof(optarg);
 		else if (c == 'o')
 			out = optarg;
 		else
 			return 2;
 	}
 	if (seconds <= 0 || out == NULL) {
-		fprintf(stderr, "usage: forkgap -d SECONDS -o RESULT\n");
+		fprintf(stderr, "usage: forkgap -d SECONDS [-i MS] [-c COUNT] -o RESULT\n");
 		return 2;
 	}
 	start = last = now();
@@ -70,11 +83,28 @@ main(int argc, char **argv)
 				return 1;
 		}
 		gaps[n++] = t - last;
+		if (count_fd != -1) {
+			char num[24];
+			int len = snprintf(num, sizeof num, "%20zu\n", n);
+
+			if (pwrite(count_fd, num, (size_t)len, 0) != len) {
+				perror("forkgap: -c");
+				return 1;
+			}
+		}
 		if (t - last > max)
 			max = t - last;
 		last = t;
 		while (waitpid(pid, NULL, 0) == -1)
 			;
+		if (pause_ms > 0) {
+			struct timespec pause = {
+				.tv_sec = (time_t)(pause_ms / 1000),
+				.tv_nsec = (long)((pause_ms - (double)(time_t)(pause_ms / 1000) * 1000) * 1e6),
+			};
+			while (nanosleep(&pause, &pause) == -1)
+				;
+		}
 	}
 	qsort(gaps, n, sizeof *gaps, cmp);
 	if ((f = fopen(out, "w")) == NULL)

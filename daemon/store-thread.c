@@ -365,6 +365,8 @@ int store_start(struct store *st, struct event_base *base, char *err, size_t err
 		pthread_mutex_destroy(&st->lock);
 		goto fail;
 	}
+	/* Named, so that top -H and bench/run tell its CPU from the loop's. */
+	pthread_setname_np(st->thread, "tetherd-store");
 	return 0;
 fail:
 	if (st->efd_ev != NULL)

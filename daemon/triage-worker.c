@@ -216,6 +216,7 @@ triage_workers_start(struct event_base *base, int n, char *err, size_t errlen)
 			triage_workers_stop();
 			return -1;
 		}
+		pthread_setname_np(threads[i], "tetherd-triage");
 		nthreads++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -100,6 +100,9 @@ DAEMON_PID=
 # starts for it and what the helpers fork: cleanup finds them all by it.
 export TETHER_E2E_TAG=$DIR
 unset TETHER_SOCKET TETHER_SESSION
+# Under ThreadSanitizer (configure --enable-tsan) the first data race ends
+# tetherd, so that no test passes beside one.
+export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
 # Commands cleanup runs once the test's processes and daemon are gone (a
 # test's throwaway users, see hostile-lib.sh).
 CLEANUP_HOOKS=()
@@ -137,6 +140,12 @@ cleanup() {
 	for i in "${CLEANUP_HOOKS[@]}"; do
 		eval "$i"
 	done
+	# A sanitizer's report in tetherd's log fails the test, even one that
+	# came at exit (a leak, a race) after every assertion held.
+	if [ "$rc" == 0 ] && grep -qE '^(==[0-9]+==ERROR: |WARNING: ThreadSanitizer|SUMMARY: (Address|Leak|Thread|UndefinedBehavior)Sanitizer)|runtime error: ' "$DIR/tetherd.log" 2>/dev/null; then
+		echo "FAIL: a sanitizer reported an error in tetherd" >&2
+		rc=1
+	fi
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -s "$DIR/tetherd.log" ]; then
 		echo "---- tetherd log ($DIR/tetherd.log):" >&2
 		sed 's/^/tetherd: /' "$DIR/tetherd.log" >&2
