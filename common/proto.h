@@ -6,6 +6,9 @@
  *            "form": "text"}
  *           "cwd" is where the client stands, so that ".create ./prog" means
  *           what the user expects; it is optional.
+ *           "width" (optional) is the width of the client's terminal in
+ *           columns: the text shortens command lines to fit it (0 or
+ *           absent: whole; at most TETHER_MAX_WIDTH).
  *           "form" is what the client will use of the reply: "text" (the
  *           reply has no "data") or "data" (no "text"); without it, both.
  *           The daemon makes only what is asked for: for "|*" of thousands
@@ -33,6 +36,7 @@
 #define TETHER_PROTO_H
 
 #define TETHER_MAX_LINE 65536
+#define TETHER_MAX_WIDTH 4096
 
 #define TETHER_EXIT_OK 0
 #define TETHER_EXIT_FAILED 1

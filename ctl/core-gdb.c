@@ -71,13 +71,13 @@ int core_gdb(struct fleet *f, const char *n)
 		rc = reply_print(&reply, false, NULL);
 	else if (rc == TETHER_EXIT_OK &&
 	    ((data = json_loadb(reply.data.p, reply.data.len, 0, NULL)) == NULL ||
-	    !json_is_string(json_object_get(data, "exe")))) {
+	    !json_is_string(json_object_get(data, "name")))) {
 		fprintf(stderr, "tetherctl: bad reply from daemon at %s: "
 		    "no executable in the reply to core\n", f->local_socket);
 		rc = TETHER_EXIT_NO_DAEMON;
 	}
 	if (rc == TETHER_EXIT_OK)
-		rc = run_gdb(json_string_value(json_object_get(data, "exe")), core);
+		rc = run_gdb(json_string_value(json_object_get(data, "name")), core);
 	json_decref(data);
 	json_decref(reply.head);
 	unlink(core);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "fleet.h"
@@ -161,16 +162,50 @@ void fleet_free(struct fleet *f)
 
 /* ----------------------------------------------------- the exchange */
 
+/*
+ * Columns of the terminal the text goes to: the window's when standard
+ * output is one, else $COLUMNS (as ps(1) reads it), else 0: no limit.
+ */
+static int terminal_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col < TETHER_MAX_WIDTH ? ws.ws_col : TETHER_MAX_WIDTH;
+	if (env == NULL || env[0] < '0' || env[0] > '9')
+		return 0;
+	n = strtol(env, &end, 10);
+	if (*end != '\0' || n <= 0)
+		return 0;
+	return n < TETHER_MAX_WIDTH ? (int)n : TETHER_MAX_WIDTH;
+}
+
 /* The request for line to s, or NULL. "cwd" is where the user stands: it
- * means nothing on another host. */
+ * means nothing on another host. "width": what is left of the terminal's
+ * once the system's tag is written. */
 static char *make_request(const struct fleet *f, const struct system *s,
     const char *line, const char *form)
 {
+	int width = f->json ? 0 : terminal_width();
 	json_t *req;
 	char *text;
 
+	if (width > 0 && f->tagged) {
+		width -= (int)strlen(s->tag.text);
+		if (width < 1)
+			width = 1;
+	}
 	req = json_pack("{s:s, s:s, s:s}", "session", f->session, "line", line,
 	    "form", form);
+	if (req != NULL && width > 0 &&
+	    json_object_set_new(req, "width", json_integer(width)) < 0) {
+		json_decref(req);
+		req = NULL;
+	}
 	if (req != NULL && s->host.local && f->cwd != NULL &&
 	    json_object_set_new(req, "cwd", json_string(f->cwd)) < 0) {
 		json_decref(req);
@@ -472,6 +507,7 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 	int i, rc, worst = TETHER_EXIT_OK, answered = 0, missing = 0, following = 0;
 	char *probe;
 
+	f->tagged = tagged;
 	/* Refused here (the daemon would refuse it and hang up), once for all. */
 	probe = make_request(f, &f->sys[f->current], line, form);
 	if (probe == NULL) {

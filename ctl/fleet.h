@@ -49,6 +49,7 @@ struct fleet {
 	const char *cwd;	/* sent to the local daemon only; may be NULL */
 	bool json;
 	bool interactive;	/* ssh may ask the user (a password...) */
+	bool tagged;		/* the text of the run is tagged by system */
 	struct ssh_params ssh;
 };
 

@@ -7,6 +7,7 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "argv-text.h"
 #include "adopt.h"
 #include "engine.h"
 #include "log.h"
@@ -32,18 +33,19 @@ mark_lost(struct store *st, const struct live_target *lt, const char *reason,
     json_t *extra)
 {
 	json_t *detail = extra != NULL ? extra : json_object();
-	char *text;
+	char *text, cmd[ARGV_LOG_MAX];
 	double now = model_now();
 
 	json_object_set_new(detail, "reason", json_string(reason));
 	text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(detail);
 	if (store_event(st, lt->session_id, lt->id, now, "lost", text) == -1 ||
-	    store_target_end(st, lt->id, "lost", -1, -1, now) == -1)
+	    store_target_end(st, lt->id, "lost", "lost", -1, -1, -1, now) == -1)
 		log_warn("|%d of session %s (pid %d): %s", lt->ordinal,
 		    lt->session, lt->pid, store_errmsg(st));
-	log_info("session %s: |%d (pid %d) lost: %s", lt->session, lt->ordinal,
-	    lt->pid, reason);
+	log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
+	    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
+	    sizeof cmd), reason);
 	free(text);
 }
 
@@ -80,12 +82,13 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		.pid = lt->pid, .start_time = lt->start_time,
 		.how = how_parse(lt->how), .uid = lt->uid, .exe = lt->exe,
 		.cmdline = lt->cmdline, .childdbg = lt->childdbg != 0,
+		.joined_at = lt->joined_at, .triage = lt->triage, .core = lt->core,
 	};
 	struct session *s;
 	struct target *t;
 	const char *why;
 	json_t *extra = NULL;
-	char err[256], detail[96];
+	char err[256], detail[96], cmd[ARGV_LOG_MAX];
 
 	if (!readopt) {
 		mark_lost(st, lt, "re-adoption off", NULL);
@@ -111,12 +114,13 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		json_object_set_new(extra, "reason", json_string("cannot attach"));
 		{
 			char *text = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
-			target_end(t, TS_LOST, -1, -1, "lost", text);
+			target_end(t, TS_LOST, -1, -1, NULL, "lost", text);
 			free(text);
 		}
 		json_decref(extra);
-		log_info("session %s: |%d (pid %d) lost: %s", lt->session,
-		    lt->ordinal, lt->pid, err);
+		log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
+		    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
+		    sizeof cmd), err);
 		res->lost++;
 		return;
 	}
@@ -247,7 +251,7 @@ resync_done(void *arg)
 			    rs->live[i].id, rs->now, "lost",
 			    "{\"reason\":\"not recorded: a database write failed\"}") == -1 ||
 			    store_target_end(resync_store, rs->live[i].id, "lost",
-			    -1, -1, rs->now) == -1)
+			    "lost", -1, -1, -1, rs->now) == -1)
 				break;
 		log_info("database resync: the live targets are written again");
 	}
@@ -290,7 +294,7 @@ adopt_resync(struct store *st)
 				.uid = t->uid, .exe = strdup(t->exe),
 				.cmdline = strdup(t->cmdline),
 				.state = target_state_name(target_live_state(t)),
-				.childdbg = t->childdbg, .joined_at = rs->now,
+				.childdbg = t->childdbg, .joined_at = t->joined_at,
 			};
 		}
 	}

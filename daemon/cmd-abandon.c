@@ -31,7 +31,8 @@ cmd_abandon_exec(struct cmd_ctx *ctx)
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
 		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
-	if (engine_abandon(ctx->target, deliver, abandon_done, ctx) == -1)
+	if (engine_abandon(ctx->target, deliver,
+	    &(struct end_cause){ END_ABANDONED, ctx->peer_uid }, abandon_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);
 	return CMD_WAIT;

@@ -20,10 +20,19 @@ breakin_done(struct cmd_ctx *ctx, int count)
 	cmd_set_data(ctx, json_pack("{s:i}", "stopped", count));
 }
 
+/* A break-in ends nothing: no cause to give. */
+static int
+breakin_one(struct target *t, const struct end_cause *cause, op_done_fn done,
+    void *arg)
+{
+	(void)cause;
+	return engine_hold(t, done, arg);
+}
+
 static enum cmd_result
 cmd_breakin_exec(struct cmd_ctx *ctx)
 {
-	return cmd_for_all(ctx, engine_hold, TS_STOPPED, breakin_done);
+	return cmd_for_all(ctx, breakin_one, TS_STOPPED, breakin_done);
 }
 
 static enum cmd_result

@@ -83,10 +83,10 @@ cmd_cores_exec(struct cmd_ctx *ctx)
 		    f->cmd[0] != '\0' ? f->cmd : f->exe);
 		cmd_print(ctx, "      %s", f->path);
 		json_array_append_new(list, json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, "
-		    "s:I, s:s?, s:f}", "ordinal", f->ordinal, "pid", (int)f->pid,
-		    "exe", f->exe, "cmdline", f->cmd, "kind", f->core ? "core" : "text",
+		    "s:I, s:o, s:f}", "ordinal", f->ordinal, "pid", (int)f->pid,
+		    "name", f->exe, "cmdline", f->cmd, "kind", f->core ? "core" : "text",
 		    "path", f->path, "bytes", (json_int_t)f->bytes,
-		    "compression", f->zstd ? "zstd" : NULL, "created_at", f->created_at));
+		    "compression", f->zstd ? json_string("zstd") : json_null(), "created_at", f->created_at));
 	}
 	if (n == 0)
 		cmd_print(ctx, "No triage files%s in session %s.",
@@ -117,7 +117,7 @@ extracted(struct triage_job *job, void *arg)
 		cmd_print(ctx, "Core of |%d (pid %d, %s) written to %s (%lld bytes).",
 		    req->ordinal, (int)req->pid, req->exe, req->path, job->core_bytes);
 		cmd_set_data(ctx, json_pack("{s:i, s:i, s:s, s:s, s:s, s:I}",
-		    "ordinal", req->ordinal, "pid", (int)req->pid, "exe", req->exe,
+		    "ordinal", req->ordinal, "pid", (int)req->pid, "name", req->exe,
 		    "file", req->path, "source", req->source,
 		    "bytes", (json_int_t)job->core_bytes));
 	}

@@ -59,7 +59,7 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 	return CMD_DONE;
 }
 
-static void
+static enum cmd_result
 events_print(struct cmd_ctx *ctx, json_t *events)
 {
 	json_t *ev;
@@ -67,10 +67,13 @@ events_print(struct cmd_ctx *ctx, json_t *events)
 	char line[1024];
 
 	json_array_foreach(events, i, ev) {
-		event_text(ev, line, sizeof line);
+		/* As the objects of events -f have it. */
+		json_object_set_new(ev, "session", json_string(ctx->session_name));
+		event_text(ev, ctx->width, line, sizeof line);
 		cmd_print(ctx, "%s", line);
 	}
 	cmd_set_data(ctx, json_pack("{s:o}", "events", events));
+	return CMD_DONE;
 }
 
 /* events -f, events -f -a, events -a -f. */

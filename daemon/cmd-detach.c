@@ -36,7 +36,8 @@ cmd_detach_exec(struct cmd_ctx *ctx)
 
 	if (ctx->cmd->argc == 1 && !cmd_handling_flag(ctx->cmd->argv[0], &deliver))
 		return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
-	if (engine_detach(ctx->target, deliver, detach_done, ctx) == -1)
+	if (engine_detach(ctx->target, deliver,
+	    &(struct end_cause){ END_DETACHED, ctx->peer_uid }, detach_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: another operation is in progress",
 		    ctx->target->ordinal);
 	return CMD_WAIT;

@@ -113,6 +113,11 @@ cmd_dump_exec(struct cmd_ctx *ctx)
 	struct triage_opts opts = { .reason = "command", .owner = ctx->peer_uid };
 	char err[512];
 	int i, then;
+	static const enum end_reason reasons[] = {
+		[TRIAGE_THEN_NONE] = END_NONE, [TRIAGE_THEN_KILL] = END_KILLED,
+		[TRIAGE_THEN_DETACH] = END_DETACHED,
+		[TRIAGE_THEN_ABANDON] = END_ABANDONED,
+	};
 
 	for (i = 0; i < ctx->cmd->argc; i++) {
 		const char *a = ctx->cmd->argv[i];
@@ -124,6 +129,7 @@ cmd_dump_exec(struct cmd_ctx *ctx)
 		else
 			return cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(ctx->entry));
 	}
+	opts.cause = (struct end_cause){ reasons[opts.then], ctx->peer_uid };
 	if (triage_dump(ctx->target, &opts, triage_cmd_done, ctx, err, sizeof err) == -1)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	return CMD_WAIT;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "cmd-history.h"
 #include "event-text.h"
 #include "retention.h"
@@ -288,9 +289,8 @@ cmd_look_free(struct look_opts *o)
 	o->words = NULL;
 }
 
-/* How a target ended (or that it has not): "exited 0", "exited on SIGSEGV". */
-static void
-fate(json_t *t, char *buf, size_t len)
+void
+cmd_history_fate(const json_t *t, char *buf, size_t len)
 {
 	const char *state = json_string_value(json_object_get(t, "state"));
 	json_t *code = json_object_get(t, "exit_code");
@@ -311,7 +311,7 @@ struct look_job {
 	struct cmd_ctx *ctx;
 	struct look_opts o;
 	bool events;
-	void (*print)(struct cmd_ctx *ctx, json_t *rows);
+	enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows);
 	json_t *rows;
 	char errmsg[256];
 };
@@ -344,17 +344,15 @@ look_done(void *arg)
 	if (j->rows == NULL) {
 		cmd_error(ctx, CMD_FAILED, "database: %s", j->errmsg);
 		cmd_complete(ctx, CMD_FAILED);
-	} else {
-		j->print(ctx, j->rows);
-		cmd_complete(ctx, CMD_DONE);
-	}
+	} else
+		cmd_complete(ctx, j->print(ctx, j->rows));
 	cmd_look_free(&j->o);
 	free(j);
 }
 
 enum cmd_result
 cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
-    void (*print)(struct cmd_ctx *ctx, json_t *rows))
+    enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows))
 {
 	struct look_job *j = calloc(1, sizeof *j);
 
@@ -371,18 +369,25 @@ cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o, bool events,
 	return CMD_WAIT;
 }
 
-static void
+static enum cmd_result
 history_print(struct cmd_ctx *ctx, json_t *targets)
 {
 	json_t *t, *parent;
-	char joined[32], ended[32], how[16], parent_text[16];
+	char joined[32], ended[32], how[16], parent_text[16], line[TARGET_LINE_MAX];
+	const char *cmd;
 	size_t i;
 
 	if (json_array_size(targets) > 0)
-		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %s", "ORD",
-		    "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "NAME");
+		cmd_print(ctx, "%4s  %-7s  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s  %s",
+		    "ORD", "PID", "HOW", "PARENT", "JOINED", "ENDED", "FATE", "RESULT",
+		    "COMMAND");
 	json_array_foreach(targets, i, t) {
 		char fate_text[48];
+
+		target_json_row_keys(t, ctx->session_name,
+		    (int)json_integer_value(json_object_get(t, "ordinal")),
+		    json_is_string(json_object_get(t, "how")) &&
+		    strcmp(json_string_value(json_object_get(t, "how")), "create") == 0);
 
 		cmd_format_time(json_real_value(json_object_get(t, "joined_at")),
 		    joined, sizeof joined);
@@ -398,13 +403,18 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 		else
 			snprintf(parent_text, sizeof parent_text, "-");
 		snprintf(how, sizeof how, "%s", json_string_value(json_object_get(t, "how")));
-		fate(t, fate_text, sizeof fate_text);
-		cmd_print(ctx, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %s",
+		cmd_history_fate(t, fate_text, sizeof fate_text);
+		snprintf(line, sizeof line, "%4lld  %-7lld  %-6s  %-6s  %-19s  %-19s  %-18s  %-13s",
 		    (long long)json_integer_value(json_object_get(t, "ordinal")),
 		    (long long)json_integer_value(json_object_get(t, "pid")),
 		    how, parent_text, joined, ended, fate_text,
-		    json_is_string(json_object_get(t, "name")) ?
-		    json_string_value(json_object_get(t, "name")) : "?");
+		    json_is_string(json_object_get(t, "reason")) ?
+		    json_string_value(json_object_get(t, "reason")) : "-");
+		/* The executable when the command line is empty (a zombie). */
+		cmd = json_string_value(json_object_get(t, "cmdline"));
+		argv_text_append(line, sizeof line, "  ", cmd != NULL && cmd[0] != '\0' ?
+		    cmd : json_string_value(json_object_get(t, "name")), ctx->width);
+		cmd_print(ctx, "%s", line);
 		if (json_is_string(json_object_get(t, "triage")))
 			cmd_print(ctx, "%4s  triage: %s%s%s", "",
 			    json_string_value(json_object_get(t, "triage")),
@@ -414,6 +424,7 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 	}
 	cmd_set_data(ctx, json_pack("{s:s, s:o}", "session", ctx->session_name,
 	    "targets", targets));
+	return CMD_DONE;
 }
 
 static enum cmd_result

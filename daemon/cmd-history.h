@@ -43,10 +43,15 @@ enum cmd_result cmd_look_parse(struct cmd_ctx *ctx, bool events,
     long default_limit, struct look_opts *o);
 void cmd_look_free(struct look_opts *o);
 /* Runs the query (events or history) on the store's thread, in order with
- * the writes before it; print makes the reply of its rows (it owns them).
+ * the writes before it; print makes the reply of its rows (it owns them)
+ * and returns CMD_DONE, or CMD_FAILED with the error set.
  * Takes o's words. CMD_WAIT, or CMD_FAILED with the error set. */
 enum cmd_result cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o,
-    bool events, void (*print)(struct cmd_ctx *ctx, json_t *rows));
+    bool events, enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows));
+
+/* How a target of store_history ended (or that it has not): "exited 0",
+ * "exited on SIGSEGV", "killed". */
+void cmd_history_fate(const json_t *t, char *buf, size_t len);
 
 /* "2024-05-01 10:00:03" in local time. */
 void cmd_format_time(double at, char *buf, size_t len);

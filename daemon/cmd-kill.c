@@ -58,7 +58,8 @@ cmd_kill_exec(struct cmd_ctx *ctx)
 		t = cmd_target(ctx, &ctx->cmd->prefix);
 	if (t == NULL)
 		return CMD_FAILED;
-	if (engine_kill(t, deliver, kill_done, ctx) == -1)
+	if (engine_kill(t, deliver, &(struct end_cause){ END_KILLED, ctx->peer_uid },
+	    kill_done, ctx) == -1)
 		return cmd_error(ctx, CMD_FAILED, "|%d: %s", t->ordinal,
 		    errno == EBUSY ? "another operation is in progress" : strerror(errno));
 	return CMD_WAIT;

@@ -2,15 +2,17 @@
 #include "cmd.h"
 
 static int
-quit_kill(struct target *t, op_done_fn done, void *arg)
+quit_kill(struct target *t, const struct end_cause *cause, op_done_fn done,
+    void *arg)
 {
-	return engine_kill(t, false, done, arg);
+	return engine_kill(t, false, cause, done, arg);
 }
 
 static int
-quit_detach(struct target *t, op_done_fn done, void *arg)
+quit_detach(struct target *t, const struct end_cause *cause, op_done_fn done,
+    void *arg)
 {
-	return engine_detach(t, false, done, arg);
+	return engine_detach(t, false, cause, done, arg);
 }
 
 static void

@@ -19,7 +19,7 @@ struct stack_one {
 	pid_t pid;
 	json_t *walk;
 	char error[256];
-	char status[512];
+	char status[TARGET_LINE_MAX];
 };
 
 struct stack_req {
@@ -139,7 +139,7 @@ stack_start(struct cmd_ctx *ctx, bool current_only)
 		    .current_only = current_only, .core_fd = -1, .what = "stacks" };
 
 		t = target_by_ordinal(ctx->session, o->ordinal);
-		target_status_line(t, o->status, sizeof o->status);
+		target_status_line(t, ctx->width, o->status, sizeof o->status);
 		req->pending++;
 		if (triage_task_start(t, &opts, stack_walked, o) == -1) {
 			req->pending--;

@@ -10,6 +10,7 @@
 #include <event2/buffer.h>
 
 #include "cmd.h"
+#include "request.h"
 #include "cmddoc.h"
 #include "control.h"
 #include "creds.h"
@@ -62,6 +63,7 @@ struct cmdq {
 	uid_t uid;
 	gid_t gid;
 	enum cmd_form form;
+	int width;
 	struct command_list list;
 	int next;
 	struct cmd_ctx ctx;
@@ -272,10 +274,13 @@ cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
 {
 	struct cmd_all *all;
 	struct target *t, *next;
+	struct end_cause cause;
 
 	if ((all = calloc(1, sizeof *all)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "out of memory");
 	*all = (struct cmd_all){ .ctx = ctx, .success = success, .finish = finish };
+	cause = (struct end_cause){ success == TS_KILLED ? END_KILLED : END_DETACHED,
+	    ctx->peer_uid };
 	/* An operation may end its target at once: fetch the next one first. */
 	for (t = ctx->session != NULL ? TAILQ_FIRST(&ctx->session->targets) : NULL;
 	    t != NULL; t = next) {
@@ -283,7 +288,7 @@ cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
 		if (!cmd_may_act(ctx, t) || t->op != NULL)
 			continue;
 		all->waiting++;
-		if (start(t, cmd_all_one_done, all) == -1) {
+		if (start(t, &cause, cmd_all_one_done, all) == -1) {
 			log_warn("|%d: %s", t->ordinal, strerror(errno));
 			all->waiting--;
 		}
@@ -297,9 +302,9 @@ cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start, enum target_state success,
 void
 cmd_print_joined(struct cmd_ctx *ctx, const struct target *t)
 {
-	char line[512];
+	char line[TARGET_LINE_MAX];
 
-	target_status_line(t, line, sizeof line);
+	target_status_line(t, ctx->width, line, sizeof line);
 	cmd_print(ctx, "%s", line);
 	cmd_set_data(ctx, target_json(t, TS_RUNNING));
 }
@@ -429,6 +434,7 @@ cmdq_prepare(struct cmdq *q)
 		.q = q, .cmd = cmd, .session_name = q->session_name,
 		.session = session_find(q->session_name),
 		.peer_uid = q->uid, .peer_gid = q->gid, .cwd = q->cwd,
+		.width = q->width,
 	};
 	if ((e = cmd_find(cmd->name)) == NULL) {
 		struct suggest sg;
@@ -532,11 +538,10 @@ cmdq_cancel_client(struct client *c, const char *why)
 }
 
 void
-cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
-    const char *line, const char *cwd, enum cmd_form form)
+cmdq_start(struct client *c, uid_t uid, gid_t gid, const struct request *req)
 {
+	const char *session = req->session, *cwd = req->cwd, *err;
 	struct cmdq *q;
-	const char *err;
 
 	if ((q = calloc(1, sizeof *q)) == NULL ||
 	    (q->text = evbuffer_new()) == NULL ||
@@ -550,7 +555,8 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 	q->client = c;
 	q->uid = uid;
 	q->gid = gid;
-	q->form = form;
+	q->form = req->form;
+	q->width = req->width;
 	q->ctx.q = q;
 	/* The name goes into file names (the logs): no path, no '..'. */
 	if ((err = tether_session_name_error(session)) != NULL) {
@@ -558,7 +564,7 @@ cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
 		cmdq_reply(q);
 		return;
 	}
-	if (cmdline_parse(line, &q->list, &err) == -1) {
+	if (cmdline_parse(req->line, &q->list, &err) == -1) {
 		cmd_error(&q->ctx, CMD_USAGE, "%s", err);
 		cmdq_reply(q);
 		return;

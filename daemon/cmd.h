@@ -64,6 +64,7 @@ struct cmd_ctx {
 	uid_t peer_uid;
 	gid_t peer_gid;
 	const char *cwd;		/* the client's, or NULL */
+	int width;			/* of the client's terminal, 0: none */
 };
 
 /* Where the daemon keeps things, for the commands that show or use them. */
@@ -83,8 +84,8 @@ const struct cmd_entry *cmd_table_entry(size_t i);
 
 /* Runs the command line of one request for client c; the reply is sent
  * with client_reply when the last command is over. */
-void cmdq_start(struct client *c, uid_t uid, gid_t gid, const char *session,
-    const char *line, const char *cwd, enum cmd_form form);
+struct request;
+void cmdq_start(struct client *c, uid_t uid, gid_t gid, const struct request *req);
 
 /* c has gone away: the operations its request waits for are cancelled
  * (they fail for the reason why) and no further command of it runs. */
@@ -133,9 +134,11 @@ void cmd_print_dormant(struct cmd_ctx *ctx, const struct session *s, int ending)
 /*
  * Starts an operation on every live target of the session that the client
  * may act on and that has none in progress; when all are over, calls finish
- * with how many ended in state success. Returns CMD_WAIT.
+ * with how many ended in state success. cause: the client's (killed or
+ * detached, by its uid). Returns CMD_WAIT.
  */
-typedef int (*cmd_all_start)(struct target *t, op_done_fn done, void *arg);
+typedef int (*cmd_all_start)(struct target *t, const struct end_cause *cause,
+    op_done_fn done, void *arg);
 typedef void (*cmd_all_finish)(struct cmd_ctx *ctx, int count);
 enum cmd_result cmd_for_all(struct cmd_ctx *ctx, cmd_all_start start,
     enum target_state success, cmd_all_finish finish);

@@ -39,13 +39,21 @@ enum limit_action {
 	LIMIT_DUMP_ABANDON,	/* triage, then abandon */
 };
 const char *limit_action_name(enum limit_action a);
+/* An action word, "kill/h" and "dump+kill/h" included (*handled set):
+ * -1 when unknown, -2 for a /h that is not of a kill. */
+int limit_action_parse(const char *word, bool *handled);
 
-/* Hang and crash limits of a target (seconds; 0: none). */
+/* Hang and crash limits of a target (seconds; 0: none). A kill (kill,
+ * dump+kill) delivers the outstanding signal of a held target first (.kill
+ * /n: a held crash ends by its signal) unless the action was written with
+ * /h (kill/h, dump+kill/h: suppressed, the process ends by SIGKILL). */
 struct limits {
 	double timeout;
 	enum limit_action timeout_action;
+	bool timeout_handled;
 	double break_timeout;
 	enum limit_action break_action;
+	bool break_handled;
 };
 
 /* Options a policy or a [target] gives the targets it makes. */

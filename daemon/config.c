@@ -77,6 +77,25 @@ limit_action_name(enum limit_action a)
 }
 
 int
+limit_action_parse(const char *word, bool *handled)
+{
+	size_t len = strcspn(word, "/");
+	int i;
+
+	*handled = word[len] != '\0';
+	if (*handled && strcmp(word + len, "/h") != 0)
+		return -1;
+	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
+		if (strlen(action_names[i]) == len && strncmp(word, action_names[i], len) == 0)
+			break;
+	if (i > LIMIT_DUMP_ABANDON)
+		return -1;
+	if (*handled && i != LIMIT_KILL && i != LIMIT_DUMP_KILL)
+		return -2;
+	return i;
+}
+
+int
 config_parse_duration(const char *s, double *secs)
 {
 	static const struct { const char *unit; double mul; } units[] = {
@@ -562,7 +581,7 @@ parse_user(struct parse *p, const char *key, const char *value, uid_t *uid,
 
 static int
 parse_limit(struct parse *p, const char *key, const char *value, double *secs,
-    enum limit_action *action, bool on_break)
+    enum limit_action *action, bool *handled, bool on_break)
 {
 	char dur[64], act[32], extra[2];
 	int n, i;
@@ -574,14 +593,17 @@ parse_limit(struct parse *p, const char *key, const char *value, double *secs,
 		return 0;
 	}
 	*action = *secs > 0 ? LIMIT_KILL : LIMIT_NONE;
+	*handled = false;
 	if (n == 1)
 		return 1;
-	for (i = LIMIT_KILL; i <= LIMIT_DUMP_ABANDON; i++)
-		if (strcmp(act, action_names[i]) == 0)
-			break;
-	if (i > LIMIT_DUMP_ABANDON) {
-		perr(p, "%s: unknown action %s (expected kill, detach, abandon, break, "
-		    "dump, dump+kill, dump+detach or dump+abandon)", key, act);
+	if ((i = limit_action_parse(act, handled)) == -2) {
+		perr(p, "%s: /h goes with kill and dump+kill only: %s", key, act);
+		return 0;
+	}
+	if (i == -1) {
+		perr(p, "%s: unknown action %s (expected kill, kill/h, detach, abandon, "
+		    "break, dump, dump+kill, dump+kill/h, dump+detach or dump+abandon)",
+		    key, act);
 		return 0;
 	}
 	if (on_break && i == LIMIT_BREAK) {
@@ -664,10 +686,10 @@ opts_key(struct parse *p, const char *key, const char *value)
 		return parse_signals(p, key, value, SIGACT_IGNORE);
 	if (strcmp(key, "timeout") == 0)
 		return parse_limit(p, key, value, &o->limits.timeout,
-		    &o->limits.timeout_action, false);
+		    &o->limits.timeout_action, &o->limits.timeout_handled, false);
 	if (strcmp(key, "on_break_timeout") == 0)
 		return parse_limit(p, key, value, &o->limits.break_timeout,
-		    &o->limits.break_action, true);
+		    &o->limits.break_action, &o->limits.break_handled, true);
 	return -1;
 }
 
@@ -1467,7 +1489,6 @@ config_start(struct event_base *base, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch SIGHUP");
 		return -1;
 	}
-	policy_init(base);
 	launch_init(base);
 	return apply(running, err, errlen);
 }

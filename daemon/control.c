@@ -18,6 +18,7 @@
 
 #include "admission.h"
 #include "cmd.h"
+#include "argv-text.h"
 #include "control.h"
 #include "event-text.h"
 #include "model.h"
@@ -52,6 +53,7 @@ struct client {
 	json_t *events;			/* events waiting for the commit */
 	uint64_t *event_tickets;	/* the commit each waits for */
 	size_t event_cap;
+	int width;			/* of its terminal (its last request) */
 	TAILQ_ENTRY(client) sub_entry;
 };
 TAILQ_HEAD(client_list, client);
@@ -299,8 +301,8 @@ client_request(struct client *c, const char *line, size_t len)
 		c->refs++;
 		c->request_mark = store_mark(control_store);
 		c->unrecorded[0] = '\0';
-		cmdq_start(c, c->cred.uid, c->cred.gid, req.session, req.line,
-		    req.cwd, req.form);
+		c->width = req.width;
+		cmdq_start(c, c->cred.uid, c->cred.gid, &req);
 	}
 	request_free(&req);
 }
@@ -629,7 +631,7 @@ flush_events(void)
 		n = json_array_size(c->events);
 		for (i = 0; i < n && c->event_tickets[i] <= committed; i++) {
 			ev = json_array_get(c->events, i);
-			event_text(ev, text, sizeof text);
+			event_text(ev, c->width, text, sizeof text);
 			line = json_pack("{s:O, s:s}", "event", ev, "text", text);
 			client_send(c, line);
 			json_decref(line);
@@ -701,10 +703,11 @@ control_publish(const struct target *t, int64_t id, double at, const char *kind,
 			continue;
 		if (ev == NULL) {
 			parsed = detail != NULL ? json_loads(detail, JSON_DECODE_ANY, NULL) : NULL;
-			ev = json_pack("{s:I, s:f, s:s, s:i, s:i, s:s, s:o}", "id", (json_int_t)id,
-			    "at", at, "session", t->session->name, "ordinal", t->ordinal,
-			    "pid", (int)t->pid, "kind", kind,
-			    "detail", parsed != NULL ? parsed : json_null());
+			ev = json_pack("{s:I, s:f, s:s, s:i, s:i, s:s, s:o, s:o*}",
+			    "id", (json_int_t)id, "at", at, "session", t->session->name,
+			    "ordinal", t->ordinal, "pid", (int)t->pid, "kind", kind,
+			    "detail", parsed != NULL ? parsed : json_null(),
+			    "cmdline", argv_json(t->cmdline));
 			if (ev == NULL)
 				return;
 		}

@@ -37,6 +37,7 @@ struct op {
 	bool kill_pending;	/* .kill /n: SIGKILL once the signal took effect */
 	int outstanding_sig;	/* .kill: the signal of the outstanding event */
 	bool reported;		/* OP_PAUSE: done has been called */
+	struct end_cause cause;	/* detach, abandon, kill: why the target ends */
 };
 
 extern struct event_base *engine_base;

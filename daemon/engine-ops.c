@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "delay.h"
 #include "engine-internal.h"
 #include "log.h"
@@ -51,7 +52,8 @@ op_free(struct op *op)
 }
 
 static struct op *
-op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
+op_start(struct target *t, enum op_kind kind, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
 	struct op *op;
 
@@ -64,6 +66,7 @@ op_start(struct target *t, enum op_kind kind, op_done_fn done, void *arg)
 	op->kind = kind;
 	op->done = done;
 	op->arg = arg;
+	op->cause = cause != NULL ? *cause : (struct end_cause){ END_NONE, -1 };
 	op->owner = current_owner;
 	t->op = op;
 	return op;
@@ -81,14 +84,16 @@ op_fail(struct target *t, const char *why)
 	struct op *op = t->op;
 	struct thread *th;
 	const char *saved = failure;
+	char cmd[ARGV_LOG_MAX];
 
 	t->op = NULL;
 	if (!t->held)
 		TAILQ_FOREACH(th, &t->threads, entry)
 			if (th->state == TH_STOPPED)
 				thread_resume(th);
-	log_info("|%d of session %s (pid %d): %s", t->ordinal, t->session->name,
-	    (int)t->pid, why);
+	log_info("|%d of session %s (pid %d, cmd: %s): %s", t->ordinal,
+	    t->session->name, (int)t->pid, argv_text(t->cmdline, ARGV_LOG_WIDTH,
+	    cmd, sizeof cmd), why);
 	failure = why;
 	if (op->done != NULL)
 		op->done(t, TS_RUNNING, op->arg);
@@ -146,7 +151,8 @@ op_finish(struct target *t, enum target_state state, int exit_code,
 	t->op = NULL;
 	if (op != NULL && op->done != NULL)
 		op->done(t, state, op->arg);
-	target_end(t, state, exit_code, exit_signal, kind, detail);
+	target_end(t, state, exit_code, exit_signal, op != NULL ? &op->cause : NULL,
+	    kind, detail);
 	if (op != NULL)
 		op_free(op);
 }
@@ -229,13 +235,13 @@ op_progress(struct target *t)
 
 /* The operations that first stop every thread. */
 static int
-op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
-    void *arg)
+op_stop_all(struct target *t, enum op_kind kind, bool deliver,
+    const struct end_cause *cause, op_done_fn done, void *arg)
 {
 	struct op *op;
 	char why[256];
 
-	if ((op = op_start(t, kind, done, arg)) == NULL)
+	if ((op = op_start(t, kind, cause, done, arg)) == NULL)
 		return -1;
 	op->deliver = deliver;
 	/* It would never end: fail now, having changed nothing. */
@@ -256,21 +262,23 @@ op_stop_all(struct target *t, enum op_kind kind, bool deliver, op_done_fn done,
 }
 
 int
-engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_detach(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_DETACH, deliver, done, arg);
+	return op_stop_all(t, OP_DETACH, deliver, cause, done, arg);
 }
 
 int
-engine_abandon(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_abandon(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_ABANDON, deliver, done, arg);
+	return op_stop_all(t, OP_ABANDON, deliver, cause, done, arg);
 }
 
 int
 engine_pause(struct target *t, op_done_fn done, void *arg)
 {
-	return op_stop_all(t, OP_PAUSE, false, done, arg);
+	return op_stop_all(t, OP_PAUSE, false, NULL, done, arg);
 }
 
 void
@@ -296,17 +304,18 @@ engine_hold(struct target *t, op_done_fn done, void *arg)
 			done(t, TS_STOPPED, arg);
 		return 0;
 	}
-	return op_stop_all(t, OP_HOLD, false, done, arg);
+	return op_stop_all(t, OP_HOLD, false, NULL, done, arg);
 }
 
 int
-engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg)
+engine_kill(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg)
 {
 	struct thread *th;
 	struct op *op;
 	int sig;
 
-	if ((op = op_start(t, OP_KILL, done, arg)) == NULL)
+	if ((op = op_start(t, OP_KILL, cause, done, arg)) == NULL)
 		return -1;
 	op->deliver = deliver;
 	/* /n: the outstanding signal is delivered first and the kill waits

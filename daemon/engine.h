@@ -68,14 +68,22 @@ int engine_create_cancel(struct create_op *op);
  */
 typedef void (*op_done_fn)(struct target *t, enum target_state state, void *arg);
 
+/*
+ * The operations that end a target (detach, kill, abandon) take its cause:
+ * why it ends and who asked (targets.reason, ended_by); NULL: a client's
+ * command of unknown uid, recorded as detached, killed or abandoned.
+ */
+
 /* Stops every thread (PTRACE_INTERRUPT), then detaches each; the process
  * runs on untraced. deliver (/n): an outstanding signal is delivered, else
  * (/h) suppressed. -1 when another operation is in progress on t. */
-int engine_detach(struct target *t, bool deliver, op_done_fn done, void *arg);
+int engine_detach(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg);
 /* SIGKILL, then waits for the exit to be reported. deliver (/n): an
  * outstanding signal takes effect first (a held SIGSEGV ends the process by
  * SIGSEGV). -1 as above, or when the signal cannot be sent (errno). */
-int engine_kill(struct target *t, bool deliver, op_done_fn done, void *arg);
+int engine_kill(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg);
 
 /*
  * Every operation that waits for threads to stop (detach, abandon, pause,
@@ -132,6 +140,7 @@ int engine_hold(struct target *t, op_done_fn done, void *arg);
  * another debugger can take it. deliver: an outstanding signal is left
  * pending for that debugger instead of being suppressed. done as above.
  */
-int engine_abandon(struct target *t, bool deliver, op_done_fn done, void *arg);
+int engine_abandon(struct target *t, bool deliver, const struct end_cause *cause,
+    op_done_fn done, void *arg);
 
 #endif

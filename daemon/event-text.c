@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "event-text.h"
 
 const char *const event_kinds[] = {
@@ -13,7 +14,7 @@ const char *const event_kinds[] = {
 };
 
 void
-event_text(const json_t *ev, char *buf, size_t len)
+event_text(const json_t *ev, int width, char *buf, size_t len)
 {
 	const json_t *ord = json_object_get(ev, "ordinal");
 	const char *kind = json_string_value(json_object_get(ev, "kind"));
@@ -43,4 +44,6 @@ event_text(const json_t *ev, char *buf, size_t len)
 	    !json_is_null(json_object_get(ev, "detail")) ? detail : "");
 	free(detail);
 	json_decref(brief);
+	argv_text_append(buf, len, ARGV_LABEL,
+	    json_string_value(json_object_get(ev, "cmdline")), width);
 }

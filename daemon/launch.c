@@ -8,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "cmd.h"
 #include "conf.h"
 #include "delay.h"
@@ -84,6 +85,7 @@ static void
 launch_done(struct target *t, int ordinal, const char *err, void *arg)
 {
 	struct launch_rec *r = arg;
+	char cmd[ARGV_LOG_MAX];
 
 	r->creating = NULL;
 	target_log_settle(cmd_env.logdir, r->log, r->session->name, ordinal);
@@ -95,8 +97,8 @@ launch_done(struct target *t, int ordinal, const char *err, void *arg)
 	r->target_id = t->id;
 	r->pid = t->pid;
 	log_info("target %s: started %s as |%d of session %s (pid %d)%s", r->name,
-	    t->exe, t->ordinal, t->session->name, (int)t->pid,
-	    r->starts > 1 ? ", again" : "");
+	    argv_text(t->cmdline, ARGV_LOG_WIDTH, cmd, sizeof cmd), t->ordinal,
+	    t->session->name, (int)t->pid, r->starts > 1 ? ", again" : "");
 }
 
 static void

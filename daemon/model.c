@@ -1,14 +1,17 @@
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "argv-text.h"
 #include "log.h"
 #include "model.h"
 #include "procfs.h"
 #include "signals.h"
 #include "store.h"
+#include "target-log.h"
 
 static struct store *model_st;
 static struct session_list sessions = TAILQ_HEAD_INITIALIZER(sessions);
@@ -16,10 +19,19 @@ static struct target *targets_by_pid;
 static struct thread *threads_by_tid;
 static TAILQ_HEAD(, target) unsettled = TAILQ_HEAD_INITIALIZER(unsettled);
 static model_event_hook event_hook;
+static const char *model_logdir;
 
 static const char *const how_names[] = { "create", "attach", "child" };
 static const char *const state_names[] = {
 	"running", "stopped", "exited", "killed", "detached", "abandoned", "lost",
+};
+
+static const char *const reason_names[] = {
+	[END_NONE] = NULL, [END_EXIT] = "exit", [END_CRASH] = "crash",
+	[END_TIMEOUT] = "timeout", [END_BREAK_TIMEOUT] = "break-timeout",
+	[END_KILLED] = "killed", [END_DETACHED] = "detached",
+	[END_ABANDONED] = "abandoned", [END_SHUTDOWN] = "shutdown",
+	[END_LOST] = "lost",
 };
 
 static void *
@@ -115,6 +127,12 @@ const char *
 target_how_name(enum target_how how)
 {
 	return how_names[how];
+}
+
+const char *
+end_reason_name(enum end_reason reason)
+{
+	return reason_names[reason];
 }
 
 const char *
@@ -237,6 +255,16 @@ session_all(void)
 	return &sessions;
 }
 
+static void
+target_free(struct target *t)
+{
+	free(t->exe);
+	free(t->cmdline);
+	free(t->triage);
+	free(t->core);
+	free(t);
+}
+
 struct target *
 target_join(struct session *s, const struct target_params *p)
 {
@@ -255,6 +283,7 @@ target_join(struct session *s, const struct target_params *p)
 	t->exe = xstrdup(p->exe);
 	t->cmdline = xstrdup(p->cmdline);
 	t->childdbg = p->childdbg;
+	t->joined_at = model_now();
 	TAILQ_INIT(&t->threads);
 
 	row = (struct target_row){
@@ -262,13 +291,11 @@ target_join(struct session *s, const struct target_params *p)
 		.start_time = t->start_time, .how = how_names[t->how],
 		.parent_id = t->parent_id, .uid = t->uid, .exe = t->exe,
 		.cmdline = t->cmdline, .state = "running",
-		.childdbg = t->childdbg, .joined_at = model_now(),
+		.childdbg = t->childdbg, .joined_at = t->joined_at,
 	};
 	if ((t->id = store_target_insert(model_st, &row)) == -1) {
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
-		free(t->exe);
-		free(t->cmdline);
-		free(t);
+		target_free(t);
 		return NULL;
 	}
 	s->next_ordinal++;
@@ -311,6 +338,9 @@ target_restore(struct session *s, const struct target_params *p, int64_t id,
 	t->exe = xstrdup(p->exe);
 	t->cmdline = xstrdup(p->cmdline);
 	t->childdbg = p->childdbg;
+	t->joined_at = p->joined_at;
+	t->triage = p->triage != NULL ? xstrdup(p->triage) : NULL;
+	t->core = p->core != NULL ? xstrdup(p->core) : NULL;
 	TAILQ_INIT(&t->threads);
 	/* The list is by ordinal: insert after the last lower one. */
 	after = TAILQ_LAST(&s->targets, target_list);
@@ -373,12 +403,31 @@ target_event(struct target *t, const char *kind, const char *detail)
 		event_observers[i](t, kind, detail);
 }
 
+/* The reason recorded for an end: a process that exited by itself did so
+ * whatever an operation under way was for. */
+static struct end_cause
+end_cause_of(enum target_state state, int exit_signal, const struct end_cause *cause)
+{
+	static const enum end_reason by_state[] = {
+		[TS_KILLED] = END_KILLED, [TS_DETACHED] = END_DETACHED,
+		[TS_ABANDONED] = END_ABANDONED, [TS_LOST] = END_LOST,
+	};
+
+	if (state == TS_EXITED)
+		return (struct end_cause){ exit_signal > 0 ? END_CRASH : END_EXIT, -1 };
+	if (cause != NULL && cause->reason != END_NONE)
+		return *cause;
+	return (struct end_cause){ by_state[state], -1 };
+}
+
 void
 target_end(struct target *t, enum target_state state, int exit_code,
-    int exit_signal, const char *event_kind, const char *event_detail)
+    int exit_signal, const struct end_cause *cause, const char *event_kind,
+    const char *event_detail)
 {
 	struct session *s = t->session;
 	struct thread *th;
+	struct end_cause why = end_cause_of(state, exit_signal, cause);
 
 	/* A process let go lives on: its row gets its real start time. One
 	 * that ended is gone from /proc. */
@@ -387,8 +436,9 @@ target_end(struct target *t, enum target_state state, int exit_code,
 	else if (t->unsettled)
 		settle_start_time(t);
 	target_event(t, event_kind, event_detail);
-	if (store_target_end(model_st, t->id, state_names[state], exit_code,
-	    exit_signal, model_now()) == -1)
+	if (store_target_end(model_st, t->id, state_names[state],
+	    reason_names[why.reason], why.by, exit_code, exit_signal,
+	    model_now()) == -1)
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
 	for (int i = 0; i < OBSERVERS_MAX && end_observers[i] != NULL; i++)
 		end_observers[i](t, state, exit_code, exit_signal);
@@ -404,9 +454,7 @@ target_end(struct target *t, enum target_state state, int exit_code,
 		struct target *first = TAILQ_FIRST(&s->targets);
 		s->current = first != NULL ? first->ordinal : -1;
 	}
-	free(t->exe);
-	free(t->cmdline);
-	free(t);
+	target_free(t);
 }
 
 void
@@ -426,6 +474,15 @@ target_set_childdbg(struct target *t, bool on)
 	t->childdbg = on;
 	if (store_target_set_childdbg(model_st, t->id, on) == -1)
 		log_warn("pid %d: %s", (int)t->pid, store_errmsg(model_st));
+}
+
+void
+target_set_triage(struct target *t, const char *text, const char *core)
+{
+	free(t->triage);
+	free(t->core);
+	t->triage = text != NULL ? xstrdup(text) : NULL;
+	t->core = core != NULL ? xstrdup(core) : NULL;
 }
 
 struct target *
@@ -504,36 +561,88 @@ target_sync_state(struct target *t)
 }
 
 void
-target_status_line(const struct target *t, char *buf, size_t len)
+target_status_line_aligned(const struct target *t, int ordinal_width,
+    int width, char *buf, size_t len)
 {
-	char mark = ' ', reason[16];
+	char mark = ' ', reason[16], tail[32] = "";
 	const char *stop = target_stop_reason(t, reason, sizeof reason);
 
 	if (t->session->current == t->ordinal)
 		mark = '.';
 	else if (t->session->event == t->ordinal)
 		mark = '#';
-	snprintf(buf, len, "%c  %d  id: %d  %s  name: %s%s%s%s", mark, t->ordinal,
-	    (int)t->pid, how_names[t->how], t->exe, stop != NULL ? "  [stopped: " : "",
-	    stop != NULL ? stop : "", stop != NULL ? "]" : "");
+	snprintf(buf, len, "%c  %*d  id: %d  %s  name: %s", mark, ordinal_width,
+	    t->ordinal, (int)t->pid, how_names[t->how], t->exe);
+	if (stop != NULL)
+		snprintf(tail, sizeof tail, "  [stopped: %s]", stop);
+	argv_text_line(buf, len, t->cmdline, tail, width);
 }
 
+void
+target_status_line(const struct target *t, int width, char *buf, size_t len)
+{
+	target_status_line_aligned(t, 0, width, buf, len);
+}
+
+void
+model_set_logdir(const char *dir)
+{
+	model_logdir = dir;
+}
+
+/* What target_json and history's objects (cmd-history.c) hold for a target
+ * and one alone may have: the same keys in every command. */
 json_t *
 target_json(const struct target *t, enum target_state state)
 {
-	char reason[16];
+	char reason[16], log[PATH_MAX];
 	const char *stop = state == TS_STOPPED ?
 	    target_stop_reason(t, reason, sizeof reason) : NULL;
+	json_t *o;
 
-	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:b, s:b, s:b, s:o, s:s?}",
+	o = json_pack("{s:i, s:i, s:s, s:s, s:o, s:o, s:I, s:b, s:s, s:o, s:o,"
+	    " s:I, s:f, s:o, s:o, s:o, s:o, s:o}",
 	    "ordinal", t->ordinal, "pid", (int)t->pid,
-	    "how", how_names[t->how], "name", t->exe,
-	    "state", state_names[state],
-	    "current", t->session->current == t->ordinal,
-	    "event", t->session->event == t->ordinal,
-	    "childdbg", t->childdbg,
+	    "how", how_names[t->how], "name", t->exe, "cmdline", argv_json(t->cmdline),
 	    "parent", t->parent_ordinal >= 0 ? json_integer(t->parent_ordinal) : json_null(),
-	    "stop", stop);
+	    "uid", (json_int_t)t->uid, "childdbg", t->childdbg,
+	    "state", state_names[state],
+	    "exit_code", json_null(), "exit_signal", json_null(),
+	    "start_time", (json_int_t)t->start_time, "joined_at", t->joined_at,
+	    "ended_at", json_null(),
+	    "triage", t->triage != NULL ? json_string(t->triage) : json_null(),
+	    "core", t->core != NULL ? json_string(t->core) : json_null(),
+	    "reason", json_null(), "ended_by", json_null());
+	target_json_live_keys(o, t->session->current == t->ordinal,
+	    t->session->event == t->ordinal, stop,
+	    t->how == HOW_CREATE && model_logdir != NULL &&
+	    target_log_path(model_logdir, t->session->name, t->ordinal, log,
+	    sizeof log) == 0 ? log : NULL);
+	return o;
+}
+
+void
+target_json_row_keys(json_t *o, const char *session, int ordinal, bool created)
+{
+	const struct session *s = session_find(session);
+	const struct target *t = s != NULL ? target_by_ordinal(s, ordinal) : NULL;
+	char reason[16], log[PATH_MAX];
+
+	target_json_live_keys(o, t != NULL && s->current == ordinal,
+	    t != NULL && s->event == ordinal,
+	    t != NULL ? target_stop_reason(t, reason, sizeof reason) : NULL,
+	    created && model_logdir != NULL && target_log_path(model_logdir,
+	    session, ordinal, log, sizeof log) == 0 ? log : NULL);
+}
+
+void
+target_json_live_keys(json_t *o, bool current, bool event, const char *stop,
+    const char *log)
+{
+	json_object_set_new(o, "current", json_boolean(current));
+	json_object_set_new(o, "event", json_boolean(event));
+	json_object_set_new(o, "stop", stop != NULL ? json_string(stop) : json_null());
+	json_object_set_new(o, "log", log != NULL ? json_string(log) : json_null());
 }
 
 struct thread *
@@ -583,9 +692,7 @@ model_free(void)
 				unsettled_remove(t);
 			HASH_DELETE(hh, targets_by_pid, t);
 			TAILQ_REMOVE(&s->targets, t, entry);
-			free(t->exe);
-			free(t->cmdline);
-			free(t);
+			target_free(t);
 		}
 		TAILQ_REMOVE(&sessions, s, entry);
 		free(s->name);

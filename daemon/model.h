@@ -36,6 +36,19 @@ enum target_state {
 	TS_ABANDONED, TS_LOST,
 };
 
+/* Why a target ended (targets.reason); END_NONE: not said, worked out from
+ * how it ended (its state and exit status). */
+enum end_reason {
+	END_NONE, END_EXIT, END_CRASH, END_TIMEOUT, END_BREAK_TIMEOUT,
+	END_KILLED, END_DETACHED, END_ABANDONED, END_SHUTDOWN, END_LOST,
+};
+
+/* Who ends a target and why, given to the operation that ends it. */
+struct end_cause {
+	enum end_reason reason;
+	int64_t by;		/* the uid of the client that asked, or -1 */
+};
+
 enum thread_state {
 	TH_NEW,		/* auto-attached; its first stop has not been seen yet */
 	TH_RUNNING,	/* resumed; may report a stop at any time */
@@ -75,6 +88,9 @@ struct target {
 	uid_t uid;
 	char *exe;
 	char *cmdline;
+	double joined_at;
+	char *triage;		/* the text of its latest triage, or NULL */
+	char *core;		/* the core file of it, or NULL */
 	bool childdbg;
 	struct thread_list threads;
 	int nthreads;
@@ -100,7 +116,7 @@ struct session {
 	enum sig_action sigact[SIGNAL_MAX + 1];	/* the filter, by signal number */
 	unsigned long ignored[SIGNAL_MAX + 1];	/* deliveries of ignored signals */
 	bool allstop;		/* a break stops every target of the session */
-	uid_t owner;		/* the uid that made it (schema step 6) */
+	uid_t owner;		/* the uid that made it (schema step 7) */
 	double last_break;	/* when a break last held a target (model_now), or 0 */
 	TAILQ_ENTRY(session) entry;
 };
@@ -144,6 +160,9 @@ struct target_params {
 	const char *cmdline;
 	bool childdbg;
 	const char *event_detail;	/* JSON for the join event, or NULL */
+	/* target_restore only: what the row says. */
+	double joined_at;
+	const char *triage, *core;
 };
 struct target *target_join(struct session *s, const struct target_params *p);
 /*
@@ -155,11 +174,19 @@ struct target *target_join(struct session *s, const struct target_params *p);
 struct target *target_restore(struct session *s, const struct target_params *p,
     int64_t id, int ordinal, int64_t parent_id, int parent_ordinal);
 /* The target ended (state TS_EXITED, TS_KILLED, TS_DETACHED, ...): records
- * it and its event, removes it from memory and frees it. */
+ * it and its event, removes it from memory and frees it. cause (may be
+ * NULL) is what the operation that ended it was for; a target that exited
+ * by itself meanwhile is recorded as exit or crash whatever the cause. */
 void target_end(struct target *t, enum target_state state, int exit_code,
-    int exit_signal, const char *event_kind, const char *event_detail);
+    int exit_signal, const struct end_cause *cause, const char *event_kind,
+    const char *event_detail);
 void target_set_exe(struct target *t, char *exe, char *cmdline);
 void target_set_childdbg(struct target *t, bool on);
+/* Where its latest triage wrote its stacks and core (NULL: none). */
+void target_set_triage(struct target *t, const char *text, const char *core);
+/* The directory of the created targets' logs (target-log.h), for the
+ * "log" key of target_json. */
+void model_set_logdir(const char *dir);
 struct target *target_by_pid(pid_t pid);
 struct target *target_by_ordinal(const struct session *s, int ordinal);
 /* Records a debug event of t (and makes t the session's event process). */
@@ -181,6 +208,8 @@ void model_observe_end(target_end_fn fn);
 bool target_all_stopped(const struct target *t);
 
 const char *target_how_name(enum target_how how);
+/* "exit", "crash", "timeout", "break-timeout", ... (targets.reason). */
+const char *end_reason_name(enum end_reason reason);
 const char *target_state_name(enum target_state state);
 /* Why a live target is stopped (its outstanding signal, "break-in", "job
  * control"), or NULL when it runs. */
@@ -191,10 +220,28 @@ void target_sync_state(struct target *t);
 /* running, or stopped when any thread is held or job-stopped. */
 enum target_state target_live_state(const struct target *t);
 
-/* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"). */
-void target_status_line(const struct target *t, char *buf, size_t len);
-/* The process object of DESIGN §5 with the given state. */
+/* The status line of DESIGN §3 (".  0  id: 4312  attach  name: /usr/bin/make"),
+ * then its command line ("  cmd: make -j2"), cut so that the line fits in
+ * width characters (0: whole; argv_text_append). TARGET_LINE_MAX holds a
+ * whole one. */
+#define TARGET_LINE_MAX 4608
+void target_status_line(const struct target *t, int width, char *buf, size_t len);
+/* The same as a line of a listing: the ordinal right-aligned to
+ * ordinal_width, so that the columns stay aligned at any ordinal width. */
+void target_status_line_aligned(const struct target *t, int ordinal_width,
+    int width, char *buf, size_t len);
+/* The process object of DESIGN §5 with the given state: every key of a
+ * target that tetherctl(1) lists, the same ones as history's. */
 json_t *target_json(const struct target *t, enum target_state state);
+/* Sets the keys of a target object that the model knows and the database
+ * does not: current, event, stop (why it is held, or NULL) and log (the
+ * path of its output, or NULL). */
+void target_json_live_keys(json_t *o, bool current, bool event,
+    const char *stop, const char *log);
+/* The same for the row of target ordinal of session (history), live in
+ * the model or not; created: it joined by .create (it has a log). */
+void target_json_row_keys(json_t *o, const char *session, int ordinal,
+    bool created);
 
 /* Threads. */
 struct thread *thread_add(struct target *t, pid_t tid, enum thread_state state);

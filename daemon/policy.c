@@ -9,11 +9,14 @@
 
 #include <event2/event.h>
 
+#include "argv-text.h"
 #include "delay.h"
 #include "engine.h"
 #include "log.h"
 #include "policy.h"
 #include "procfs.h"
+#include "store.h"
+#include "store-history.h"
 #include "triage-hook.h"
 
 static const struct config *policies;
@@ -169,7 +172,7 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 	struct target *t;
 	struct timespec now;
 	double latency_ms = -1;
-	char err[256];
+	char err[256], cmd[ARGV_LOG_MAX];
 	int attached = 0;
 
 	if (policies == NULL || policies->npolicies == 0 || pid == getpid() ||
@@ -208,8 +211,9 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 		if (exec_ns != 0 && clock_gettime(CLOCK_MONOTONIC, &now) == 0)
 			latency_ms = ((double)now.tv_sec * 1e9 + now.tv_nsec -
 			    (double)exec_ns) / 1e6;
-		log_info("policy %s: attached pid %d (%s) into session %s as |%d",
-		    pol->name, (int)pid, t->exe, s->name, t->ordinal);
+		log_info("policy %s: attached pid %d (cmd: %s) into session %s as |%d",
+		    pol->name, (int)pid, argv_text(t->cmdline, ARGV_LOG_WIDTH, cmd,
+		    sizeof cmd), s->name, t->ordinal);
 		govern(t, "policy", pol->name, &pol->opts, latency_ms);
 		attached = 1;
 		break;
@@ -229,6 +233,7 @@ struct gov {
 	struct limits limits;
 	struct event *timeout_ev;
 	struct event *break_ev;
+	double broke_at;	/* re-adopted: when it last broke, or 0 */
 	UT_hash_handle hh;
 };
 static struct gov *govs;
@@ -279,14 +284,17 @@ target_held(const struct target *t)
 static void
 action_done(struct target *t, enum target_state state, void *arg)
 {
+	char cmd[ARGV_LOG_MAX];
+
 	(void)arg;
 	if (state == TS_RUNNING)
 		log_warn("|%d of session %s (pid %d): the action after its time limit "
 		    "failed: %s", t->ordinal, t->session->name, (int)t->pid,
 		    engine_failure());
 	else
-		log_info("|%d of session %s (pid %d): %s after its time limit",
-		    t->ordinal, t->session->name, (int)t->pid, target_state_name(state));
+		log_info("|%d of session %s (pid %d, cmd: %s): %s after its time limit",
+		    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+		    ARGV_LOG_WIDTH, cmd, sizeof cmd), target_state_name(state));
 }
 
 /*
@@ -295,29 +303,32 @@ action_done(struct target *t, enum target_state state, void *arg)
  */
 static void
 limit_act(struct gov *g, struct target *t, const char *limit, double after,
-    enum limit_action action)
+    enum limit_action action, bool handled)
 {
-	const char *reason = strcmp(limit, "timeout") == 0 ? "timeout" : "break_timeout";
-	char detail[512];
+	bool timeout = strcmp(limit, "timeout") == 0;
+	const char *reason = timeout ? "timeout" : "break_timeout";
+	struct end_cause cause = { timeout ? END_TIMEOUT : END_BREAK_TIMEOUT, -1 };
+	char detail[512], cmd[ARGV_LOG_MAX];
 	int rc = 0;
 
 	snprintf(detail, sizeof detail,
-	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s\",\"by\":\"%s\"}",
-	    limit, after, limit_action_name(action), g->origin);
-	log_info("|%d of session %s (pid %d): %s of %gs is over: %s", t->ordinal,
-	    t->session->name, (int)t->pid, limit, after, limit_action_name(action));
+	    "{\"limit\":\"%s\",\"after\":%g,\"action\":\"%s%s\",\"by\":\"%s\"}",
+	    limit, after, limit_action_name(action), handled ? "/h" : "", g->origin);
+	log_info("|%d of session %s (pid %d, cmd: %s): %s of %gs is over: %s",
+	    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+	    ARGV_LOG_WIDTH, cmd, sizeof cmd), limit, after, limit_action_name(action));
 	target_event(t, "timeout", detail);
 	switch (action) {
 	case LIMIT_NONE:
 		break;
 	case LIMIT_KILL:
-		rc = engine_kill(t, false, action_done, NULL);
+		rc = engine_kill(t, !handled, &cause, action_done, NULL);
 		break;
 	case LIMIT_DETACH:
-		rc = engine_detach(t, false, action_done, NULL);
+		rc = engine_detach(t, false, &cause, action_done, NULL);
 		break;
 	case LIMIT_ABANDON:
-		rc = engine_abandon(t, false, action_done, NULL);
+		rc = engine_abandon(t, false, &cause, action_done, NULL);
 		break;
 	case LIMIT_BREAK:
 		rc = engine_hold(t, NULL, NULL);
@@ -326,7 +337,8 @@ limit_act(struct gov *g, struct target *t, const char *limit, double after,
 	case LIMIT_DUMP_KILL:
 	case LIMIT_DUMP_DETACH:
 	case LIMIT_DUMP_ABANDON:
-		if (triage_hook_dump(t, reason, action, detail, sizeof detail) == -1)
+		if (triage_hook_dump(t, reason, &cause, action, handled, detail,
+		    sizeof detail) == -1)
 			log_warn("|%d of session %s: dump: %s", t->ordinal,
 			    t->session->name, detail);
 		break;
@@ -348,7 +360,8 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 		gov_free(g);
 		return;
 	}
-	limit_act(g, t, "timeout", g->limits.timeout, g->limits.timeout_action);
+	limit_act(g, t, "timeout", g->limits.timeout, g->limits.timeout_action,
+	    g->limits.timeout_handled);
 }
 
 static void
@@ -367,16 +380,23 @@ on_break_timeout(evutil_socket_t fd, short what, void *arg)
 	if (!target_held(t))
 		return;
 	limit_act(g, t, "on_break_timeout", g->limits.break_timeout,
-	    g->limits.break_action);
+	    g->limits.break_action, g->limits.break_handled);
 }
 
-static void
-gov_add(struct target *t, const char *origin, const struct limits *l)
+/*
+ * started: when the timeout counts from (wall clock: the join, or for a
+ * re-adopted target its join before the restart); a deadline already past
+ * acts at once.
+ */
+static struct gov *
+gov_add(struct target *t, const char *origin, const struct limits *l,
+    double started)
 {
 	struct gov *g;
+	double left;
 
 	if (l->timeout <= 0 && l->break_timeout <= 0)
-		return;
+		return NULL;
 	if ((g = calloc(1, sizeof *g)) == NULL || (g->origin = strdup(origin)) == NULL) {
 		log_warn("out of memory");
 		abort();
@@ -389,12 +409,105 @@ gov_add(struct target *t, const char *origin, const struct limits *l)
 	 * the limit counts from now */
 	event_base_update_cache_time(policy_base);
 	if (l->timeout > 0) {
+		left = started + l->timeout - model_now();
 		g->timeout_ev = evtimer_new(policy_base, on_timeout, g);
-		if (g->timeout_ev == NULL || delay_add(g->timeout_ev, l->timeout) == -1)
+		if (g->timeout_ev == NULL || delay_add(g->timeout_ev, left > 0 ? left : 0) == -1)
 			log_warn("|%d: cannot arm its timeout", t->ordinal);
 	}
 	if (l->break_timeout > 0)
 		g->break_ev = evtimer_new(policy_base, on_break_timeout, g);
+	return g;
+}
+
+/* {"timeout":3,"timeout_action":"kill",...}: the limits as the policy and
+ * launch events record them, for a restart to find again. */
+static json_t *
+limits_json(const struct limits *l)
+{
+	char act[2][32];
+
+	snprintf(act[0], sizeof act[0], "%s%s", limit_action_name(l->timeout_action),
+	    l->timeout_handled ? "/h" : "");
+	snprintf(act[1], sizeof act[1], "%s%s", limit_action_name(l->break_action),
+	    l->break_handled ? "/h" : "");
+	return json_pack("{s:f, s:s, s:f, s:s}", "timeout", l->timeout,
+	    "timeout_action", act[0], "on_break_timeout", l->break_timeout,
+	    "break_action", act[1]);
+}
+
+/* An action word of limits_json; 0 or -1. */
+static int
+action_parse(const char *word, enum limit_action *action, bool *handled)
+{
+	int a;
+
+	*handled = false;
+	if (strcmp(word, "none") == 0)
+		a = LIMIT_NONE;
+	else if ((a = limit_action_parse(word, handled)) < 0)
+		return -1;
+	*action = (enum limit_action)a;
+	return 0;
+}
+
+/* 0, or -1 when the recorded limits cannot be read. */
+static int
+limits_parse(json_t *j, struct limits *l)
+{
+	const char *ta, *ba;
+
+	if (json_unpack(j, "{s:F, s:s, s:F, s:s}", "timeout", &l->timeout,
+	    "timeout_action", &ta, "on_break_timeout", &l->break_timeout,
+	    "break_action", &ba) == -1 ||
+	    action_parse(ta, &l->timeout_action, &l->timeout_handled) == -1 ||
+	    action_parse(ba, &l->break_action, &l->break_handled) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * A target re-adopted after a restart keeps the limits it had, counted from
+ * when it joined, and for on_break_timeout from when it broke: its next
+ * break (the fault again, once traced anew) is timed from the last one.
+ */
+static void
+readopt_limits(struct target *t)
+{
+	struct store *st = model_store();
+	struct limits l = { 0 };
+	struct gov *g;
+	json_t *detail;
+	const char *origin_kind = "policy";
+	char cmd[ARGV_LOG_MAX];
+	char *text, origin[160];
+	double joined_at, broke_at;
+
+	if (store_target_limits(st, t->id, &text, &joined_at, &broke_at) == -1) {
+		log_warn("|%d of session %s: its limits: %s", t->ordinal,
+		    t->session->name, store_errmsg(st));
+		return;
+	}
+	if (text == NULL)
+		return;
+	detail = json_loads(text, 0, NULL);
+	free(text);
+	if (json_is_string(json_object_get(detail, "target")))
+		origin_kind = "target";
+	if (detail == NULL || !json_is_string(json_object_get(detail, origin_kind)) ||
+	    limits_parse(json_object_get(detail, "limits"), &l) == -1) {
+		log_warn("|%d of session %s: its recorded limits cannot be read",
+		    t->ordinal, t->session->name);
+		json_decref(detail);
+		return;
+	}
+	snprintf(origin, sizeof origin, "%s %s", origin_kind,
+	    json_string_value(json_object_get(detail, origin_kind)));
+	json_decref(detail);
+	if ((g = gov_add(t, origin, &l, joined_at)) != NULL)
+		g->broke_at = broke_at;
+	log_info("|%d of session %s (pid %d, cmd: %s): keeps its limits (%s)",
+	    t->ordinal, t->session->name, (int)t->pid, argv_text(t->cmdline,
+	    ARGV_LOG_WIDTH, cmd, sizeof cmd), origin);
 }
 
 bool
@@ -412,17 +525,27 @@ on_target_event(struct target *t, const char *kind, const char *detail)
 {
 	struct gov *g;
 
+	if (strcmp(kind, "adopt") == 0) {
+		readopt_limits(t);
+		return;
+	}
 	if (govs == NULL)
 		return;
 	if (t->how == HOW_CHILD && strcmp(kind, "child") == 0) {
 		if (t->parent_id != 0 && (g = gov_find(t->parent_id)) != NULL)
-			gov_add(t, g->origin, &g->limits);
+			gov_add(t, g->origin, &g->limits, model_now());
 		return;
 	}
 	if (policy_is_break(kind, detail) && (g = gov_find(t->id)) != NULL &&
 	    g->break_ev != NULL) {
+		double left = g->limits.break_timeout;
+
+		/* the first break after a restart counts from the last one before */
+		if (g->broke_at > 0)
+			left = g->broke_at + g->limits.break_timeout - model_now();
+		g->broke_at = 0;
 		event_base_update_cache_time(policy_base);
-		if (delay_add(g->break_ev, g->limits.break_timeout) == -1)
+		if (delay_add(g->break_ev, left > 0 ? left : 0) == -1)
 			log_warn("|%d: cannot arm its on_break_timeout", t->ordinal);
 	}
 }
@@ -444,21 +567,25 @@ static void
 govern(struct target *t, const char *origin_kind, const char *origin_name,
     const struct run_opts *o, double latency_ms)
 {
-	char origin[160], detail[256];
+	char origin[160], *detail;
+	json_t *d = json_pack("{s:s}", origin_kind, origin_name);
 
 	snprintf(origin, sizeof origin, "%s %s", origin_kind, origin_name);
 	/* the time from the exec (the kernel's stamp) to the attach */
 	if (latency_ms >= 0)
-		snprintf(detail, sizeof detail, "{\"%s\":\"%s\",\"exec_to_attach_us\":%lld}",
-		    origin_kind, origin_name, (long long)(latency_ms * 1000));
-	else
-		snprintf(detail, sizeof detail, "{\"%s\":\"%s\"}", origin_kind,
-		    origin_name);
+		json_object_set_new(d, "exec_to_attach_us",
+		    json_integer((json_int_t)(latency_ms * 1000)));
+	/* what a restart needs to keep them */
+	if (o->limits.timeout > 0 || o->limits.break_timeout > 0)
+		json_object_set_new(d, "limits", limits_json(&o->limits));
+	detail = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(d);
 	target_event(t, strcmp(origin_kind, "target") == 0 ? "launch" : "policy",
 	    detail);
+	free(detail);
 	if (o->childdbg && !t->childdbg)
 		target_set_childdbg(t, true);
-	gov_add(t, origin, &o->limits);
+	gov_add(t, origin, &o->limits, model_now());
 }
 
 void

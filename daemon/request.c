@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto.h"
 #include "request.h"
 
 /* The request's "form": false when it names none the protocol knows. */
@@ -29,7 +30,7 @@ int
 request_decode(const char *buf, size_t len, struct request *req, char *err,
     size_t errlen)
 {
-	json_t *json, *session, *line, *cwd;
+	json_t *json, *session, *line, *cwd, *width;
 	json_error_t jerr;
 
 	memset(req, 0, sizeof *req);
@@ -40,6 +41,7 @@ request_decode(const char *buf, size_t len, struct request *req, char *err,
 	session = json_object_get(json, "session");
 	line = json_object_get(json, "line");
 	cwd = json_object_get(json, "cwd");
+	width = json_object_get(json, "width");
 	if (!json_is_object(json) || !json_is_string(line) ||
 	    (session != NULL && !json_is_string(session)) ||
 	    (cwd != NULL && !json_is_string(cwd))) {
@@ -48,6 +50,11 @@ request_decode(const char *buf, size_t len, struct request *req, char *err,
 	} else if (!request_form(json_object_get(json, "form"), &req->form)) {
 		snprintf(err, errlen,
 		    "malformed request: \"form\" is \"text\" or \"data\"");
+	} else if (width != NULL && (!json_is_integer(width) ||
+	    json_integer_value(width) < 0 ||
+	    json_integer_value(width) > TETHER_MAX_WIDTH)) {
+		snprintf(err, errlen, "malformed request: \"width\" is a number"
+		    " of columns from 0 to %d", TETHER_MAX_WIDTH);
 	} else if (session != NULL && json_string_length(session) == 0) {
 		snprintf(err, errlen, "malformed request: empty session name");
 	} else {
@@ -55,6 +62,7 @@ request_decode(const char *buf, size_t len, struct request *req, char *err,
 		req->session = session != NULL ? json_string_value(session) : "default";
 		req->line = json_string_value(line);
 		req->cwd = cwd != NULL ? json_string_value(cwd) : NULL;
+		req->width = width != NULL ? (int)json_integer_value(width) : 0;
 		return 0;
 	}
 	json_decref(json);

@@ -17,6 +17,7 @@ struct request {
 	const char *line;	/* the command line */
 	const char *cwd;	/* the client's directory, or NULL */
 	enum cmd_form form;
+	int width;		/* of the client's terminal; 0: none */
 };
 
 /*

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "argv-text.h"
 #include "store.h"
 #include "store-history.h"
 
@@ -38,14 +39,21 @@ static char *dup_column(sqlite3_stmt *s, int col)
 
 /* --- live targets, for re-adoption */
 
+/* Where the latest triage (dump) of target t left the stacks and the core. */
+#define LATEST_TRIAGE_FILES \
+	"json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core')"
+#define LATEST_TRIAGE_JOIN \
+	"LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events" \
+	" WHERE target_id = t.id AND kind = 'triage')"
+
 int store_live_targets(struct store *st, struct live_target **out)
 {
 	sqlite3_stmt *s = prepare(st,
 	    "SELECT t.id, t.session_id, s.name, t.ordinal, t.pid, t.start_time,"
 	    " t.how, t.parent_id, ifnull(p.ordinal, -1), t.uid, t.exe, t.cmdline,"
-	    " t.state, t.childdbg"
+	    " t.state, t.childdbg, t.joined_at, " LATEST_TRIAGE_FILES
 	    " FROM targets t JOIN sessions s ON s.id = t.session_id"
-	    " LEFT JOIN targets p ON p.id = t.parent_id"
+	    " LEFT JOIN targets p ON p.id = t.parent_id " LATEST_TRIAGE_JOIN
 	    " WHERE t.state IN ('running', 'stopped') ORDER BY t.id");
 	struct live_target *list = NULL, *more, *lt;
 	int n = 0, cap = 0, rc;
@@ -76,8 +84,15 @@ int store_live_targets(struct store *st, struct live_target **out)
 			.cmdline = dup_column(s, 11),
 			.state = dup_column(s, 12),
 			.childdbg = sqlite3_column_int(s, 13),
+			.joined_at = sqlite3_column_double(s, 14),
+			.triage = sqlite3_column_type(s, 15) == SQLITE_NULL ? NULL :
+			    dup_column(s, 15),
+			.core = sqlite3_column_type(s, 16) == SQLITE_NULL ? NULL :
+			    dup_column(s, 16),
 		};
-		if (!lt->session || !lt->how || !lt->exe || !lt->cmdline || !lt->state)
+		if (!lt->session || !lt->how || !lt->exe || !lt->cmdline || !lt->state ||
+		    (!lt->triage && sqlite3_column_type(s, 15) != SQLITE_NULL) ||
+		    (!lt->core && sqlite3_column_type(s, 16) != SQLITE_NULL))
 			break;
 	}
 	if (rc != SQLITE_DONE) {
@@ -104,6 +119,8 @@ void store_live_targets_free(struct live_target *list, int count)
 		free(list[i].exe);
 		free(list[i].cmdline);
 		free(list[i].state);
+		free(list[i].triage);
+		free(list[i].core);
 	}
 	free(list);
 }
@@ -142,7 +159,7 @@ int store_target_restore(struct store *st, int64_t id, const struct target_row *
 	    " ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO UPDATE SET"
 	    " exe = excluded.exe, cmdline = excluded.cmdline, state = excluded.state,"
 	    " childdbg = excluded.childdbg, exit_code = NULL, exit_signal = NULL,"
-	    " ended_at = NULL");
+	    " ended_at = NULL, reason = NULL, ended_by = NULL");
 	int rc;
 
 	if (s == NULL || store_write_begin(st) < 0) {
@@ -184,6 +201,49 @@ static json_t *real_or_null(sqlite3_stmt *s, int col)
 	if (sqlite3_column_type(s, col) == SQLITE_NULL)
 		return json_null();
 	return json_real(sqlite3_column_double(s, col));
+}
+
+int store_target_limits(struct store *st, int64_t target_id, char **limits,
+    double *joined_at, double *broke_at)
+{
+	sqlite3_stmt *s = prepare(st,
+	    "WITH RECURSIVE chain (id, depth) AS (SELECT ?1, 0 UNION ALL"
+	    " SELECT t.parent_id, c.depth + 1 FROM targets t JOIN chain c ON t.id = c.id"
+	    " WHERE t.parent_id IS NOT NULL AND c.depth < 1000)"
+	    " SELECT (SELECT e.detail FROM chain c JOIN events e ON e.target_id = c.id"
+	    "   WHERE e.kind IN ('policy', 'launch')"
+	    "   AND json_extract(e.detail, '$.limits') IS NOT NULL"
+	    "   ORDER BY c.depth, e.id DESC LIMIT 1),"
+	    " (SELECT joined_at FROM targets WHERE id = ?1),"
+	    " (SELECT max(b.at) FROM events b WHERE b.target_id = ?1"
+	    "   AND b.kind = 'signal' AND json_extract(b.detail, '$.action') = 'break'"
+	    "   AND NOT EXISTS (SELECT 1 FROM events c WHERE c.target_id = ?1"
+	    "   AND c.kind = 'continue' AND c.id > b.id))");
+	int rc;
+
+	*limits = NULL;
+	*joined_at = *broke_at = 0;
+	if (s == NULL)
+		return -1;
+	if (sqlite3_bind_int64(s, 1, target_id) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return db_error(st);
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL &&
+		    (*limits = strdup((const char *)sqlite3_column_text(s, 0))) == NULL)
+			rc = SQLITE_NOMEM;
+		*joined_at = sqlite3_column_double(s, 1);
+		*broke_at = sqlite3_column_double(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW) {
+		free(*limits);
+		*limits = NULL;
+		return rc == SQLITE_NOMEM ? (store_set_errmsg(st, "out of memory"), -1) :
+		    db_error(st);
+	}
+	return 0;
 }
 
 static json_t *text_or_null(sqlite3_stmt *s, int col)
@@ -235,12 +295,12 @@ static json_t *collect(struct store *st, sqlite3_stmt *s,
 static json_t *history_json(sqlite3_stmt *s)
 {
 	return json_pack("{s:i, s:i, s:s, s:o, s:o, s:o, s:I, s:b, s:s, s:o, s:o,"
-	    " s:I, s:f, s:o, s:o, s:o}",
+	    " s:I, s:f, s:o, s:o, s:o, s:o, s:o}",
 	    "ordinal", sqlite3_column_int(s, 0),
 	    "pid", sqlite3_column_int(s, 1),
 	    "how", (const char *)sqlite3_column_text(s, 2),
 	    "name", text_or_null(s, 3),
-	    "cmdline", text_or_null(s, 4),
+	    "cmdline", argv_json((const char *)sqlite3_column_text(s, 4)),
 	    "parent", int_or_null(s, 5),
 	    "uid", (json_int_t)sqlite3_column_int64(s, 6),
 	    "childdbg", sqlite3_column_int(s, 7) != 0,
@@ -251,7 +311,9 @@ static json_t *history_json(sqlite3_stmt *s)
 	    "joined_at", sqlite3_column_double(s, 12),
 	    "ended_at", real_or_null(s, 13),
 	    "triage", text_or_null(s, 14),
-	    "core", text_or_null(s, 15));
+	    "core", text_or_null(s, 15),
+	    "reason", text_or_null(s, 16),
+	    "ended_by", int_or_null(s, 17));
 }
 
 json_t *store_history(struct store *st, int64_t session_id,
@@ -264,11 +326,9 @@ json_t *store_history(struct store *st, int64_t session_id,
 	    "SELECT * FROM (SELECT t.ordinal, t.pid, t.how, t.exe, t.cmdline,"
 	    " p.ordinal, t.uid, t.childdbg, t.state, t.exit_code, t.exit_signal,"
 	    " t.start_time, t.joined_at, t.ended_at,"
-	    /* where its latest triage (dump) left the stacks and the core */
-	    " json_extract(tr.detail, '$.file'), json_extract(tr.detail, '$.core')"
-	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id"
-	    " LEFT JOIN events tr ON tr.id = (SELECT MAX(id) FROM events"
-	    " WHERE target_id = t.id AND kind = 'triage')"
+	    " " LATEST_TRIAGE_FILES ", t.reason, t.ended_by"
+	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id "
+	    LATEST_TRIAGE_JOIN
 	    " WHERE t.session_id = ?1%s%s%s%s"
 	    " ORDER BY t.ordinal DESC LIMIT ?6) ORDER BY 1",
 	    f->ordinal >= 0 ? " AND t.ordinal = ?2" : "",
@@ -295,13 +355,14 @@ json_t *store_history(struct store *st, int64_t session_id,
 
 static json_t *event_json(sqlite3_stmt *s)
 {
-	return json_pack("{s:I, s:f, s:s, s:o, s:o, s:o?}",
+	return json_pack("{s:I, s:f, s:s, s:o, s:o, s:o?, s:o*}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
 	    "at", sqlite3_column_double(s, 1),
 	    "kind", (const char *)sqlite3_column_text(s, 2),
 	    "ordinal", int_or_null(s, 3),
 	    "pid", int_or_null(s, 4),
-	    "detail", detail_column(s, 5));
+	    "detail", detail_column(s, 5),
+	    "cmdline", argv_json((const char *)sqlite3_column_text(s, 6)));
 }
 
 json_t *store_events_query(struct store *st, int64_t session_id,
@@ -318,7 +379,8 @@ json_t *store_events_query(struct store *st, int64_t session_id,
 		    f->ordinal >= 0 ? " AND ordinal = ?2" : "",
 		    f->pid >= 0 ? " AND pid = ?3" : "");
 	snprintf(sql, sizeof sql,
-	    "SELECT * FROM (SELECT e.id, e.at, e.kind, t.ordinal, t.pid, e.detail"
+	    "SELECT * FROM (SELECT e.id, e.at, e.kind, t.ordinal, t.pid, e.detail,"
+	    " t.cmdline"
 	    " FROM events e LEFT JOIN targets t ON t.id = e.target_id"
 	    " WHERE e.session_id = ?1%s%s%s%s%s"
 	    " ORDER BY e.id DESC LIMIT ?8) ORDER BY id",

@@ -40,6 +40,8 @@ struct live_target {
 	char *cmdline;
 	char *state;
 	int childdbg;
+	double joined_at;
+	char *triage, *core;		/* of its latest triage, or NULL */
 };
 
 /* Every live target, by id (a parent comes before its children). Count, or
@@ -58,12 +60,24 @@ int store_session_restore(struct store *st, int64_t id, const char *name,
 int store_target_restore(struct store *st, int64_t id, const struct target_row *row);
 
 /*
+ * What a re-adopted target's limits count from (policy.c): in *limits
+ * (malloc'd, NULL when none) the detail of the nearest policy or launch
+ * event that gave limits, of the target or of the targets it was forked
+ * from; in *joined_at when it joined; in *broke_at when it last broke (a
+ * break signal event with no continue after it), or 0. 0 or -1.
+ */
+int store_target_limits(struct store *st, int64_t target_id, char **limits,
+    double *joined_at, double *broke_at);
+
+/*
  * The targets of a session, live or not, ordered by ordinal: the last limit
  * of those that match (limit <= 0: all). A filter field left at its "any"
  * value (-1, NULL, 0) does not filter. Each is a JSON object:
  *   ordinal, pid, how, name (exe), cmdline, parent (ordinal or null), uid,
  *   childdbg, state, exit_code, exit_signal (null when none),
- *   start_time, joined_at, ended_at (null while live)
+ *   start_time, joined_at, ended_at (null while live), triage, core (of
+ *   its latest triage, or null), reason (why it ended: targets.reason),
+ *   ended_by (uid of the client that ended it), both null while live
  */
 struct history_filter {
 	int ordinal;		/* -1: any */

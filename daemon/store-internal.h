@@ -32,7 +32,8 @@ enum rec_type {
 	REC_TARGET_EXE,		/* a id; text exe, cmdline */
 	REC_TARGET_CHILDDBG,	/* a id, b childdbg */
 	REC_TARGET_START_TIME,	/* a id; u start_time */
-	REC_TARGET_END,		/* a id, b exit code, c exit signal; x at; text state */
+	REC_TARGET_END,		/* a id, b exit code, c exit signal; u ended_by
+				 * (as int64_t); x at; text state, reason */
 	REC_EVENT,		/* a id, b session, c target; x at; text kind, detail */
 	REC_SESSION_ALLSTOP,	/* a id, b allstop */
 	REC_SESSION_SIGNAL,	/* a id, b signal; text action */

@@ -65,8 +65,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * lost) has not ended. */
 	[S_TARGET_SET_STATE] =
 	    "UPDATE targets SET state = ?2, ended_at = CASE"
-	    " WHEN ?2 IN ('running', 'stopped') THEN NULL ELSE ended_at END"
-	    " WHERE id = ?1",
+	    " WHEN ?2 IN ('running', 'stopped') THEN NULL ELSE ended_at END,"
+	    " reason = CASE WHEN ?2 IN ('running', 'stopped') THEN NULL"
+	    " ELSE reason END, ended_by = CASE WHEN ?2 IN ('running', 'stopped')"
+	    " THEN NULL ELSE ended_by END WHERE id = ?1",
 	[S_TARGET_SET_EXE] =
 	    "UPDATE targets SET exe = ?2, cmdline = ?3 WHERE id = ?1",
 	[S_TARGET_SET_CHILDDBG] =
@@ -75,7 +77,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE targets SET start_time = ?2 WHERE id = ?1",
 	[S_TARGET_END] =
 	    "UPDATE targets SET state = ?2, exit_code = ?3, exit_signal = ?4,"
-	    " ended_at = ?5 WHERE id = ?1",
+	    " ended_at = ?5, reason = ?6, ended_by = ?7 WHERE id = ?1",
 	[S_EVENT_INSERT] =
 	    "INSERT INTO events (id, session_id, target_id, at, kind, detail)"
 	    " VALUES (?6, ?1, ?2, ?3, ?4, ?5)",
@@ -91,7 +93,7 @@ static const char *const stmt_sql[S_COUNT] = {
 struct catalog_entry {
 	int64_t id;
 	char *name;
-	uid_t owner;		/* schema step 6 */
+	uid_t owner;		/* schema step 7 */
 	int next_ordinal;
 	int allstop;
 	char action[CATALOG_SIGNALS][16];	/* "": not set */
@@ -826,7 +828,9 @@ int store_apply(struct store *st, const struct store_rec *r)
 		    bind_text(s, 2, store_rec_text(r, 0)) == SQLITE_OK &&
 		    bind_int_or_null(s, 3, r->b, 0) == SQLITE_OK &&
 		    bind_int_or_null(s, 4, r->c, 0) == SQLITE_OK &&
-		    sqlite3_bind_double(s, 5, r->x) == SQLITE_OK;
+		    sqlite3_bind_double(s, 5, r->x) == SQLITE_OK &&
+		    bind_text(s, 6, store_rec_text(r, 1)) == SQLITE_OK &&
+		    bind_int_or_null(s, 7, (int64_t)r->u, 0) == SQLITE_OK;
 		break;
 	case REC_EVENT:
 		s = st->stmt[S_EVENT_INSERT];
@@ -1024,16 +1028,17 @@ int store_target_set_start_time(struct store *st, int64_t id, unsigned long long
 }
 
 int store_target_end(struct store *st, int64_t id, const char *state,
-    int exit_code, int exit_signal, double at)
+    const char *reason, int64_t by, int exit_code, int exit_signal, double at)
 {
-	const char *texts[1] = { state };
+	const char *texts[2] = { state, reason };
 	struct rec_buf buf;
-	struct store_rec *r = rec_make(st, &buf, REC_TARGET_END, 1, texts);
+	struct store_rec *r = rec_make(st, &buf, REC_TARGET_END, 2, texts);
 
 	if (r != NULL) {
 		r->a = id;
 		r->b = exit_code;
 		r->c = exit_signal;
+		r->u = (uint64_t)by;
 		r->x = at;
 	}
 	return submit(st, &buf, r);

@@ -105,7 +105,7 @@ void store_set_errmsg(struct store *st, const char *msg);
 
 /*
  * The session called name, created when missing, owned by *owner (schema
- * step 6). Returns its id (> 0), sets *owner to the owner it has and
+ * step 7). Returns its id (> 0), sets *owner to the owner it has and
  * *next_ordinal to one more than the highest ordinal it ever gave; or -1 on
  * error. The sessions of the database are read when it opens (with their
  * settings and owners): this, store_session_settings and
@@ -141,9 +141,11 @@ int store_target_set_exe(struct store *st, int64_t id, const char *exe, const ch
 int store_target_set_childdbg(struct store *st, int64_t id, int childdbg);
 int store_target_set_start_time(struct store *st, int64_t id, unsigned long long start);
 /* The target ended: state is "exited", "killed", "detached", "abandoned" or
- * "lost"; exit_code / exit_signal are stored as NULL when negative. */
+ * "lost"; reason one of the words of targets.reason; by the uid of the
+ * client that ended it; exit_code / exit_signal / by are stored as NULL
+ * when negative. */
 int store_target_end(struct store *st, int64_t id, const char *state,
-    int exit_code, int exit_signal, double at);
+    const char *reason, int64_t by, int exit_code, int exit_signal, double at);
 
 /* A session's settings (schema step 2): its stop mode and the handling of
  * the signals that were set. The action words are those of

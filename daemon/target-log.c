@@ -37,6 +37,24 @@ log_dir_open(const char *logdir, char *err, size_t errlen)
 	return fd;
 }
 
+static void
+log_name(const char *session, int ordinal, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%d.log", session, ordinal);
+}
+
+int
+target_log_path(const char *logdir, const char *session, int ordinal,
+    char *buf, size_t len)
+{
+	char name[TETHER_SESSION_NAME_MAX + 32];
+	int n;
+
+	log_name(session, ordinal, name, sizeof name);
+	n = snprintf(buf, len, "%s/%s", logdir, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 /* O_EXCL: a name left by an earlier daemon is removed and made again. */
 static int
 log_open(int dfd, const char *name)
@@ -85,7 +103,7 @@ target_log_settle(const char *logdir, const char *pending, const char *session,
 		log_warn("%s", err);
 		return;
 	}
-	snprintf(name, sizeof name, "%s-%d.log", session, ordinal);
+	log_name(session, ordinal, name, sizeof name);
 	/* rename replaces a log an earlier database left under that name. */
 	if (ordinal >= 0 ? renameat(dfd, pending, dfd, name) == -1 :
 	    unlinkat(dfd, pending, 0) == -1)

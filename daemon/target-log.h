@@ -25,5 +25,9 @@ int target_log_create(const char *logdir, const char *session, char *pending,
  * joined, the log is removed. Failures are logged. */
 void target_log_settle(const char *logdir, const char *pending, const char *session,
     int ordinal);
+/* The path of the log of |ordinal of session: 0, or -1 when it does not
+ * fit in len. */
+int target_log_path(const char *logdir, const char *session, int ordinal,
+    char *buf, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "model.h"
 #include "paths.h"
+#include "policy.h"
 #include "retention.h"
 #include "store.h"
 #include "triage-files.h"
@@ -102,7 +103,8 @@ on_terminate(evutil_socket_t sig, short what, void *arg)
 		for (t = TAILQ_FIRST(&s->targets); t != NULL; t = next) {
 			next = TAILQ_NEXT(t, entry);
 			detaching++;
-			if (engine_detach(t, false, shutdown_one_done, NULL) == -1)
+			if (engine_detach(t, false, &(struct end_cause){ END_SHUTDOWN, -1 },
+			    shutdown_one_done, NULL) == -1)
 				detaching--;
 		}
 	}
@@ -310,6 +312,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	model_init(st);
+	model_set_logdir(cmd_env.logdir);
 	if ((base = event_base_new()) == NULL) {
 		log_warn("cannot create the event loop");
 		goto out_store;
@@ -325,7 +328,9 @@ main(int argc, char **argv)
 		goto out_engine;
 	}
 	/* What a previous run left live: the same processes are traced again,
-	 * the others marked lost. Committed before anyone can ask. */
+	 * the others marked lost. Committed before anyone can ask. The
+	 * policies' limits are watched first: a re-adopted target keeps its. */
+	policy_init(base);
 	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
 		log_warn("database: %s", store_errmsg(st));
 		goto out_control;

@@ -6,14 +6,18 @@
 #ifndef TETHER_TRIAGE_HOOK_H
 #define TETHER_TRIAGE_HOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf.h"
+#include "model.h"
 
-struct target;
 
-/* reason: "timeout" or "break_timeout"; action: one of the LIMIT_DUMP*. */
+/* reason: "timeout" or "break_timeout"; cause: how the targets the action
+ * ends are recorded; action: one of the LIMIT_DUMP*; handled: dump+kill/h
+ * (an outstanding signal is suppressed, not delivered first). */
 int triage_hook_dump(struct target *t, const char *reason,
-    enum limit_action action, char *err, size_t errlen);
+    const struct end_cause *cause, enum limit_action action, bool handled,
+    char *err, size_t errlen);
 
 #endif

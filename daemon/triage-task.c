@@ -26,7 +26,7 @@ struct triage_task {
 	uid_t uid;
 	double since;
 	int nthreads;
-	char status[512];
+	char status[TARGET_LINE_MAX];
 	TAILQ_ENTRY(triage_task) entry;
 };
 TAILQ_HEAD(task_list, triage_task);
@@ -79,7 +79,7 @@ job_done(struct triage_job *job, void *arg)
 	TAILQ_REMOVE(&tasks, task, entry);
 	if (t != NULL) {
 		engine_unpause(t);
-		target_status_line(t, task->status, sizeof task->status);
+		target_status_line(t, 0, task->status, sizeof task->status);
 	} else {
 		r.error = "the process ended during its triage";
 	}
@@ -195,7 +195,7 @@ triage_task_start(struct target *t, const struct triage_task_opts *o,
 	task->ordinal = t->ordinal;
 	task->pid = t->pid;
 	task->uid = t->uid;
-	target_status_line(t, task->status, sizeof task->status);
+	target_status_line(t, 0, task->status, sizeof task->status);
 	if (engine_pause(t, task_paused, task) == -1) {
 		int saved = errno;
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argv-text.h"
 #include "cmd.h"
 #include "engine.h"
 #include "log.h"
@@ -70,6 +71,8 @@ struct triage_item {
 struct triage {
 	struct session *s;
 	enum triage_then then;
+	bool deliver;		/* opts->deliver, opts->cause */
+	struct end_cause cause;
 	bool core;
 	bool zstd;		/* the cores are compressed */
 	char *reason;
@@ -146,7 +149,7 @@ triage_free(struct triage *tr)
 static char *
 triage_text(struct triage *tr, bool outcomes)
 {
-	char *text = NULL, when[64];
+	char *text = NULL, when[64], cmd[TARGET_LINE_MAX];
 	size_t len = 0, i;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -158,6 +161,8 @@ triage_text(struct triage *tr, bool outcomes)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", &tm);
 	fprintf(f, "Triage of |%d in session %s (%s), then %s, %s\n",
 	    tr->items[0].ordinal, tr->s->name, tr->reason, then_names[tr->then], when);
+	if (tr->items[0].cmd != NULL && tr->items[0].cmd[0] != '\0')
+		fprintf(f, "Command: %s\n", argv_text(tr->items[0].cmd, 0, cmd, sizeof cmd));
 	for (i = 0; i < tr->n; i++) {
 		json_t *proc = tr->items[i].proc;
 		const char *core = json_string_value(json_object_get(proc, "core"));
@@ -289,6 +294,8 @@ triage_record(struct triage *tr)
 			json_object_set(d, "error", json_object_get(it->proc, "error"));
 		if ((detail = json_dumps(d, JSON_COMPACT)) != NULL)
 			target_event(t, "triage", detail);
+		target_set_triage(t, tr->file,
+		    json_string_value(json_object_get(it->proc, "core")));
 		free(detail);
 		json_decref(d);
 		tr->pending++;
@@ -299,13 +306,13 @@ triage_record(struct triage *tr)
 			    json_string(target_state_name(target_live_state(t))));
 			continue;
 		case TRIAGE_THEN_KILL:
-			rc = engine_kill(t, false, action_done, it);
+			rc = engine_kill(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		case TRIAGE_THEN_DETACH:
-			rc = engine_detach(t, false, action_done, it);
+			rc = engine_detach(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		case TRIAGE_THEN_ABANDON:
-			rc = engine_abandon(t, false, action_done, it);
+			rc = engine_abandon(t, tr->deliver, &tr->cause, action_done, it);
 			break;
 		}
 		if (rc == -1) {
@@ -327,12 +334,14 @@ triaged(struct target *t, const struct triage_result *r, void *arg)
 	struct triage *tr = it->tr;
 	FILE *f;
 	size_t len;
+	char cmd[ARGV_LOG_MAX];
 
 	(void)t;
 	if (r->error != NULL) {
 		item_error(it, "%s", r->error);
-		log_info("triage of |%d (pid %d) in session %s: %s", it->ordinal,
-		    (int)it->pid, tr->s->name, r->error);
+		log_info("triage of |%d (pid %d, cmd: %s) in session %s: %s",
+		    it->ordinal, (int)it->pid, argv_text(it->cmd, ARGV_LOG_WIDTH,
+		    cmd, sizeof cmd), tr->s->name, r->error);
 		if (t == NULL) {
 			json_object_set_new(it->proc, "outcome", json_string("exited"));
 			it->failed = true;
@@ -470,6 +479,8 @@ triage_dump(struct target *t, const struct triage_opts *opts,
 	}
 	tr->s = t->session;
 	tr->then = opts->then;
+	tr->deliver = opts->deliver;
+	tr->cause = opts->cause;
 	tr->core = opts->core;
 	tr->zstd = config_running()->daemon.triage.zstd;
 	tr->owner = opts->owner;

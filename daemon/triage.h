@@ -32,6 +32,9 @@ struct triage_opts {
 				 * "timeout", "break_timeout", ... (copied) */
 	uid_t owner;		/* whose share of the triage space the files
 				 * take (triage-files.h) */
+	bool deliver;		/* then kill, detach, abandon as /n (an
+				 * outstanding signal is delivered), else /h */
+	struct end_cause cause;	/* why then ends each target, and who asked */
 };
 
 /*

@@ -64,7 +64,7 @@ ctl '|*'
 assert_eq "0 1 2" "$(ordinals)" "ordinals with crasher 2 held"
 assert_listed 0 "$S0" attach "$SLEEPER_EXE"
 assert_listed 1 "$S1" attach "$SLEEPER_EXE"
-assert_eq "#  2  id: $C2  attach  name: $CRASHER_EXE  [stopped: SIGSEGV]" "$(listed_line 2)" "|* line of crasher 2"
+assert_eq "$(status_line "#" 2 "$C2" attach "$CRASHER_EXE")  [stopped: SIGSEGV]" "$(listed_line 2)" "|* line of crasher 2"
 wait_progress "$DIR/s0.progress" "$DIR/s1.progress"
 assert_stand_still "$DIR/c2.progress"
 assert_eq running "$(stop_of "$S0")" "sleeper 0 after crasher 2 stood still"
@@ -90,7 +90,7 @@ ctl '|*'
 assert_eq "0 1 3" "$(ordinals)" "ordinals in all-stop with crasher 3 held"
 assert_held 0 "$S0" "$SLEEPER_EXE" break-in
 assert_held 1 "$S1" "$SLEEPER_EXE" break-in
-assert_eq "#  3  id: $C3  attach  name: $CRASHER_EXE  [stopped: SIGSEGV]" "$(listed_line 3)" "|* line of crasher 3"
+assert_eq "$(status_line "#" 3 "$C3" attach "$CRASHER_EXE")  [stopped: SIGSEGV]" "$(listed_line 3)" "|* line of crasher 3"
 ctl --json '|*'
 assert_eq '[[0,"stopped","break-in",false],[1,"stopped","break-in",false],[3,"stopped","SIGSEGV",true]]' \
 	"$(jget "$OUT" '[[p["ordinal"], p["state"], p["stop"], p["event"]] for p in d["processes"]]')" \

@@ -33,6 +33,8 @@ printf '; comment\n[policy "p"]\ncmdline = *x*\ntimeout = soon kill\n' >"$CONF"
 start_fails 4 'timeout: expected DURATION \[ACTION\] .*: soon kill'
 printf '[policy "p"]\ncmdline = *x*\ntimeout = 5m explode\n' >"$CONF"
 start_fails 3 'timeout: unknown action explode .*'
+printf '[policy "p"]\ncmdline = *x*\non_break_timeout = 5m detach/h\n' >"$CONF"
+start_fails 3 'on_break_timeout: /h goes with kill and dump\+kill only: detach/h'
 printf '[daemon]\nautoattach = maybe\n' >"$CONF"
 start_fails 2 'autoattach: expected auto, connector, scan or off: maybe'
 printf '[policy "p"]\ncmdline = *x*\nbreak = SEGV NOSUCH\n' >"$CONF"

@@ -19,6 +19,27 @@ start_daemon_with() {
 	assert_eq "$DAEMON_PID" "$(jget "$OUT" 'd["pid"]')" "daemon pid in status --json"
 }
 
+# scan_policies EXE SESSION NAME KEY=VALUE... [-- NAME KEY=VALUE...]...:
+# a configuration (on stdout) that scans /proc every 20 ms, with one policy
+# per NAME for the processes of EXE whose command line holds $DIR/NAME,
+# into SESSION, with the given keys.
+scan_policies() {
+	local exe=$1 session=$2 kv
+	shift 2
+	printf '[daemon]\nautoattach = scan\nscan_interval = 20ms\n'
+	while [ $# -gt 0 ]; do
+		printf '\n[policy "%s"]\nexe = %s\ncmdline = *%s/%s*\nsession = %s\n' \
+			"$1" "$exe" "$DIR" "$1" "$session"
+		shift
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do
+			kv=$1
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+			shift
+		done
+		[ $# -eq 0 ] || shift
+	done
+}
+
 # session_pids SESSION: the pids |* lists in SESSION, ascending.
 session_pids() {
 	ctl -s "$1" --json '|*'
@@ -34,11 +55,13 @@ in_session() {
 	return 1
 }
 
-# target_json SESSION PID: the process object of |* --json, keys sorted,
-# without the marks (current, event), which depend on the events' order.
+# target_obj SESSION PID: what a policy decides of the process object of
+# |* --json, keys sorted: not the marks (current, event), which depend on
+# the events' order, nor the times and the command line (every key of the
+# object is checked by columns.sh).
 target_obj() {
 	ctl -s "$1" --json '|*'
-	jget "$OUT" 'json.dumps([{k: v for k, v in p.items() if k not in ("current", "event")} for p in d["processes"] if p["pid"] == '"$2"'][0], sort_keys=True, separators=(",", ":"))'
+	jget "$OUT" 'json.dumps([{k: v for k, v in p.items() if k in ("childdbg", "how", "name", "ordinal", "parent", "pid", "state", "stop")} for p in d["processes"] if p["pid"] == '"$2"'][0], sort_keys=True, separators=(",", ":"))'
 }
 
 # events_of PID: "kind detail" lines of the target with that pid (the

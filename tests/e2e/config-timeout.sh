@@ -57,6 +57,7 @@ assert_eq "attach policy timeout kill" \
 	    ON t.id = e.target_id WHERE t.pid = $K ORDER BY e.id)")" "events of the killed sleeper"
 assert_eq "9|1" "$(db "SELECT exit_signal, ended_at - joined_at >= 1 FROM targets WHERE pid = $K")" \
 	"exit signal, and at least 1 s between join and end"
+assert_eq "timeout" "$(db "SELECT reason FROM targets WHERE pid = $K")" "reason of the killed sleeper"
 
 step "timeout = 1s abandon"
 spawn_sleeper abandonme
@@ -67,6 +68,7 @@ assert_eq T "$(proc_state "$A")" "state of the abandoned sleeper"
 assert_eq '{"action":"abandon","after":1,"by":"policy abandoner","limit":"timeout"}' \
 	"$(jget "$(timeout_detail "$A")" 'json.dumps(d, sort_keys=True, separators=(",", ":"))')" \
 	"the timeout event of the abandoned sleeper"
+assert_eq "timeout" "$(db "SELECT reason FROM targets WHERE pid = $A")" "reason of the abandoned sleeper"
 
 step "on_break_timeout = 1s kill"
 spawn_sleeper crashme
@@ -78,6 +80,7 @@ wait_until not is_alive "$C"
 assert_eq '{"action":"kill","after":1,"by":"policy crashy","limit":"on_break_timeout"}' \
 	"$(jget "$(timeout_detail "$C")" 'json.dumps(d, sort_keys=True, separators=(",", ":"))')" \
 	"the timeout event of the crashed sleeper"
+assert_eq "break-timeout" "$(db "SELECT reason FROM targets WHERE pid = $C")" "reason of the crashed sleeper"
 assert_eq "attach policy signal timeout kill" \
 	"$(db "SELECT group_concat(kind, ' ') FROM (SELECT e.kind FROM events e JOIN targets t
 	    ON t.id = e.target_id WHERE t.pid = $C ORDER BY e.id)")" "events of the crashed sleeper"

@@ -45,7 +45,7 @@ crash_run() {
 	kill -USR1 "$crasher"
 	wait_until stop_is "$crasher" SIGSEGV
 	ctl '|#'
-	assert_eq "#  $n  id: $crasher  attach  name: $CRASHER_EXE  [stopped: SIGSEGV]" "$OUT" "|# after the crash"
+	assert_eq "$(status_line "#" "$n" "$crasher" attach "$CRASHER_EXE")  [stopped: SIGSEGV]" "$OUT" "|# after the crash"
 	ctl '|*'
 	assert_eq "0 1 $n" "$(ordinals)" "ordinals while crasher $n is held"
 	assert_listed 0 "$S0" attach "$SLEEPER_EXE" ". "

@@ -6,7 +6,7 @@
 
 # name_is ORDINAL EXE: `|ORDINAL` shows that name.
 name_is() {
-	ctl_ok "|$1" && [[ $OUT == *"  name: $2" ]]
+	ctl_ok "|$1" && [[ $OUT == *"  name: $2  cmd: "* ]]
 }
 
 start_daemon

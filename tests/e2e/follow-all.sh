@@ -41,9 +41,4 @@ wait_until attached_in s2 "$TWO"
 step "SIGTERM of tetherd: the follower exits 3 with a message"
 stop_daemon
 assert_eq 0 "$DAEMON_RC" "exit status of tetherd"
-wait_until not is_alive "$F"
-RC=0
-wait "$F" || RC=$?
-assert_eq 3 "$RC" "exit status of the follower"
-assert_eq "tetherctl: events: end of the stream from $SOCK: the daemon stopped (Terminated)" \
-	"$(<"$DIR/follow.err")" "stderr of the follower"
+assert_follower_told_stop "$F" "$DIR/follow.err"

@@ -60,7 +60,7 @@ assert_eq 0 "$(db 'SELECT count(*) FROM targets')" "rows of targets after the re
 
 step "names of the restricted set are taken"
 hostile_ctl_expect 0 "$HOSTILE_USER" -s Build-7_x.y .create /bin/true
-assert_match "^\\.  0  id: [0-9]+  create  name: /(usr/)?bin/true$" "$OUT" ".create in session Build-7_x.y"
+assert_match "^\\.  0  id: [0-9]+  create  name: /(usr/)?bin/true  cmd: /bin/true$" "$OUT" ".create in session Build-7_x.y"
 
 step "the log is tetherd's own file, made anew"
 LOG=$DIR/logs/Build-7_x.y-0.log

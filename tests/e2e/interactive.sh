@@ -22,7 +22,7 @@ t = ptyctl.Term([ctl, "-S", sock])
 prompt = b"0:" + pid.encode() + b"> "
 t.expect(prompt)
 t.send(b"ps\r")
-line = rb"\.  0  id: " + pid.encode() + rb"  attach  name: \S+\r\n"
+line = rb"\.  0  id: " + pid.encode() + rb"  attach  name: \S+  cmd: \S+ \S+\r\n"
 t.expect(line)
 t.expect(prompt)
 # Up brings back "ps"; Enter runs it again: its output comes a second time.

@@ -81,13 +81,15 @@ PY=$(python3 -c 'import sys; print(sys.executable)') ||
 
 # jget JSON EXPR: evaluates the Python expression EXPR with d bound to the
 # parsed JSON; prints a string as it is and anything else as compact JSON.
+# The JSON goes through stdin: a listing of many targets is longer than
+# one argument may be (128 KiB).
 jget() {
 	"$PY" -c '
 import json, sys
-d = json.loads(sys.argv[1])
-v = eval(sys.argv[2])
+d = json.loads(sys.stdin.read())
+v = eval(sys.argv[1])
 print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
-' "$1" "$2"
+' "$2" <<<"$1"
 }
 
 # ------------------------------------------------------------- workspace
@@ -100,6 +102,8 @@ DAEMON_PID=
 # starts for it and what the helpers fork: cleanup finds them all by it.
 export TETHER_E2E_TAG=$DIR
 unset TETHER_SOCKET TETHER_SESSION
+# Text is as wide as it needs to be, unless a test asks for a width.
+unset COLUMNS
 # Under ThreadSanitizer (configure --enable-tsan) the first data race ends
 # tetherd, so that no test passes beside one.
 export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
@@ -352,17 +356,33 @@ ctl_ok() {
 	[ "$RC" == 0 ]
 }
 
-# status_line MARK ORDINAL PID HOW NAME: a line of `|*` as the spec writes it.
+# cmd_of PID: the command line of PID as tetherd shows it whole: its
+# arguments joined by blanks (nothing when it has none, or is gone).
+cmd_of() {
+	local arg args=()
+	while IFS= read -r -d '' arg; do
+		args+=("$arg")
+	done <"/proc/$1/cmdline" 2>/dev/null || true
+	echo "${args[*]}"
+}
+
+# status_line MARK ORDINAL PID HOW NAME: a line of `|*` as the spec writes
+# it, with the command line PID has now.
 status_line() {
+	local cmd
+	cmd=$(cmd_of "$3")
 	printf '%s  %s  id: %s  %s  name: %s' "$@"
+	[ -z "$cmd" ] || printf '  cmd: %s' "$cmd"
 }
 
 # listed_line ORDINAL: the `|*` line of that ordinal (from OUT), or nothing.
 listed_line() {
 	local line
 	while IFS= read -r line; do
-		if [[ $line =~ ^.\ \ $1\ \ id: ]]; then
-			echo "$line"
+		# |* pads ordinals to the width of the largest: the line
+		# without the padding.
+		if [[ $line =~ ^(.\ \ )\ *($1\ \ id:.*) ]]; then
+			echo "${BASH_REMATCH[1]}${BASH_REMATCH[2]}"
 			return 0
 		fi
 	done <<<"$OUT"
@@ -389,7 +409,7 @@ $OUT"
 ordinals() {
 	local line list=()
 	while IFS= read -r line; do
-		[[ $line =~ ^.\ \ ([0-9]+)\ \ id: ]] && list+=("${BASH_REMATCH[1]}")
+		[[ $line =~ ^.\ \ \ *([0-9]+)\ \ id: ]] && list+=("${BASH_REMATCH[1]}")
 	done <<<"$OUT"
 	echo "${list[*]}"
 }
@@ -411,6 +431,18 @@ start_daemon() {
 	wait_until daemon_answers
 	ctl --json status
 	assert_eq "$DAEMON_PID" "$(jget "$OUT" 'd["pid"]')" "daemon pid in status --json"
+}
+
+# assert_follower_told_stop PID ERRFILE: an events -f follower (PID, its
+# stderr in ERRFILE) of a daemon stopped by SIGTERM ends, says why, and
+# exits 3: the end of the stream is no success.
+assert_follower_told_stop() {
+	local rc=0
+	wait_until not is_alive "$1"
+	wait "$1" || rc=$?
+	assert_eq 3 "$rc" "exit status of the follower when the daemon stopped"
+	assert_eq "tetherctl: events: end of the stream from $SOCK: the daemon stopped (Terminated)" \
+		"$(<"$2")" "stderr of the follower"
 }
 
 # stop_daemon: SIGTERM, then the daemon must exit within the poll bound;

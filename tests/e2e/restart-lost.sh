@@ -66,7 +66,9 @@ assert_eq "$OLD_START" "$(jget "$DETAIL" 'd["start_time"]')" "start_time in the 
 ctl --json history -S lost
 assert_eq "0 1" "$(jget "$OUT" '" ".join(str(t["ordinal"]) for t in d["targets"])')" "history -S lost"
 ctl history -p 1
-assert_match "  lost  " "$OUT" "history -p 1"
+assert_match "  lost  +lost  " "$OUT" "history -p 1"
+assert_eq "lost lost -" "$(db "SELECT group_concat(ifnull(reason, '-'), ' ') FROM (SELECT reason FROM targets ORDER BY ordinal)")" \
+	"reasons of |0, |1 (lost) and |2 (live)"
 # Still untouched after the daemon has run its loop for a while.
 wait_progress "$DIR/reuser.progress"
 assert_tracer "$REUSER" 0 "TracerPid of the unrelated process, later"

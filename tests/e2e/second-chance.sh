@@ -68,7 +68,7 @@ kill -USR1 "$N"
 wait_until stop_is "$N" SIGUSR1
 assert_eq "t" "$(proc_state "$N")" "/proc state of the held catcher"
 ctl '|#'
-assert_eq "#  1  id: $N  attach  name: $CATCHER_EXE  [stopped: SIGUSR1]" "$OUT" "|# while held"
+assert_eq "$(status_line "#" 1 "$N" attach "$CATCHER_EXE")  [stopped: SIGUSR1]" "$OUT" "|# while held"
 assert_eq running "$(stop_of "$H")" "the catcher with a handler while the other is held"
 wait_progress "$DIR/h/progress"
 

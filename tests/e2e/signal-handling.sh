@@ -56,7 +56,7 @@ step "held at SIGUSR1; gh suppresses it"
 held_at USR1 0
 ctl '|#'
 # The only target is also the current one: "." wins over "#".
-assert_eq ".  0  id: $K  attach  name: $CATCHER_EXE  [stopped: SIGUSR1]" "$OUT" "|# while held"
+assert_eq "$(status_line . 0 "$K" attach "$CATCHER_EXE")  [stopped: SIGUSR1]" "$OUT" "|# while held"
 ctl --json '|#'
 assert_eq "[0,$K,\"stopped\",\"SIGUSR1\",true,true]" \
 	"$(jget "$OUT" '[[p["ordinal"], p["pid"], p["state"], p["stop"], p["event"], p["current"]] for p in d["processes"]][0]')" \

@@ -35,7 +35,9 @@ ctl .attach "$P"
 step "SIGUSR1 makes the helper crash: the target is held at SIGSEGV"
 kill -USR1 "$P"
 wait_until held_at_segv
-assert_listed 0 "$P" attach "$STACKER_EXE  [stopped: SIGSEGV]"
+ctl '|*'
+assert_eq "$(status_line . 0 "$P" attach "$STACKER_EXE")  [stopped: SIGSEGV]" "$(listed_line 0)" \
+	"status line of ordinal 0"
 
 step "k: the top frame is the faulting function"
 ctl k

@@ -86,8 +86,8 @@ P2=$LAST_PID
 wait_until test -s "$DIR/s2/ready"
 ctl .attach "$P2"
 ctl '|*~*k'
-assert_match "^[.# ]  0  id: $P  attach  name: $STACKER_EXE"$'\n'"\.  0  id: $P\.$P"$'\n' "$OUT" "|*~*k: target 0 first"
-assert_match $'\n'"[.# ]  1  id: $P2  attach  name: $STACKER_EXE"$'\n'"\.  0  id: $P2\.$P2"$'\n' "$OUT" "|*~*k: then target 1"
+assert_match "^[.# ]  0  id: $P  attach  name: $STACKER_EXE  cmd: $(cmd_of "$P")"$'\n'"\.  0  id: $P\.$P"$'\n' "$OUT" "|*~*k: target 0 first"
+assert_match $'\n'"[.# ]  1  id: $P2  attach  name: $STACKER_EXE  cmd: $(cmd_of "$P2")"$'\n'"\.  0  id: $P2\.$P2"$'\n' "$OUT" "|*~*k: then target 1"
 assert_eq 6 "$(grep -cE '^[. ]  [0-9]+  id: [0-9]+\.[0-9]+$' <<<"$OUT")" "thread lines of |*~*k"
 assert_eq 2 "$(grep -c 'stacker!hang_here+' <<<"$OUT")" "hang_here in |*~*k"
 ctl --json '|*~*k'

@@ -34,7 +34,7 @@ assert_match $'\n'"\|0 +$CRASHER +text +[0-9.]+[BK] +[0-9]{4}-[0-9]{2}-[0-9]{2} 
 assert_match $'\n'"\|0 +$CRASHER +core +[0-9.]+[BK] +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  [^"$'\n'"]*crasher $DIR/c\.progress"$'\n'" +$CORE\$" "$OUT" "the core in cores"
 ctl --json cores 0
 assert_eq "text core" "$(jget "$OUT" '" ".join(f["kind"] for f in d["files"])')" "cores 0 --json kinds"
-assert_eq "zstd $(stat -c %s "$CORE") $CRASHER_EXE" "$(jget "$OUT" '"%s %d %s" % (d["files"][1]["compression"], d["files"][1]["bytes"], d["files"][1]["exe"])')" "cores 0 --json of the core"
+assert_eq "zstd $(stat -c %s "$CORE") $CRASHER_EXE" "$(jget "$OUT" '"%s %d %s" % (d["files"][1]["compression"], d["files"][1]["bytes"], d["files"][1]["name"])')" "cores 0 --json of the core"
 ctl cores 7
 assert_eq "No triage files of that process in session default." "$OUT" "cores of a target with none"
 

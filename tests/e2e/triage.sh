@@ -31,9 +31,10 @@ assert_listed 1 "$CHILD" child "$STACKER_EXE"
 
 step "dump of the parent: the stacks of the tree, and both run on"
 ctl '|0 dump'
-assert_match "^Triage of \|0 in session default \(command\), then none, " "$OUT" "dump reply"
-assert_match $'\n'"[.# ]  0  id: $PARENT  attach  name: $STACKER_EXE"$'\n' "$OUT" "the parent in the dump"
-assert_match $'\n'"[.# ]  1  id: $CHILD  child  name: $STACKER_EXE"$'\n' "$OUT" "the child in the dump"
+assert_match "^Triage of \|0 in session default \(command\), then none, [^"$'\n'"]*"$'\n'"Command: $(cmd_of "$PARENT")"$'\n' \
+	"$OUT" "dump reply: its header names the command line"
+assert_match $'\n'"[.# ]  0  id: $PARENT  attach  name: $STACKER_EXE  cmd: $(cmd_of "$PARENT")"$'\n' "$OUT" "the parent in the dump"
+assert_match $'\n'"[.# ]  1  id: $CHILD  child  name: $STACKER_EXE  cmd: $(cmd_of "$CHILD")"$'\n' "$OUT" "the child in the dump"
 assert_match "stacker!hang_here\+0x[0-9a-f]+ \[[^]]*stacker\.c @ $HANG_LINE\]" "$OUT" "the child's hang in the dump"
 assert_match $'\n\n''\|0: running'$'\n''\|1: running'$'\n'"Triage written to $DIR/triage/default-0-[0-9]{8}-[0-9]{6}(-[0-9]+)?\.txt$" "$OUT" "triage file line"
 FILE0=${OUT##*Triage written to }

@@ -91,7 +91,7 @@ printf '[daemon]\noperation_timeout = 1h\n' >"$CONF"
 ctl reload
 timeout -s KILL 1 "$TETHERCTL" -S "$SOCK" "|~[$PARENT]" .detach && fail "the detach ended"
 cancelled() {
-	grep -q "pid $PARENT): the client went away" "$DIR/tetherd.log"
+	grep -q "pid $PARENT, cmd: $(cmd_of "$PARENT")): the client went away" "$DIR/tetherd.log"
 }
 wait_until cancelled
 bounded "|~[$PARENT]" .kill

@@ -168,7 +168,7 @@ static void test_full(void **state)
 	    "notify = USR1\n"
 	    "ignore = ALRM\n"
 	    "allstop = yes\n"
-	    "timeout = 30m dump+kill\n"
+	    "timeout = 30m dump+kill/h\n"
 	    "on_break_timeout = 5m abandon\n"
 	    "\n"
 	    "[target \"srv\"]\n"
@@ -212,8 +212,10 @@ static void test_full(void **state)
 	assert_false(p->opts.sig_set[SIGBUS]);
 	assert_true(p->opts.limits.timeout == 1800);
 	assert_int_equal(p->opts.limits.timeout_action, LIMIT_DUMP_KILL);
+	assert_true(p->opts.limits.timeout_handled);
 	assert_true(p->opts.limits.break_timeout == 300);
 	assert_int_equal(p->opts.limits.break_action, LIMIT_ABANDON);
+	assert_false(p->opts.limits.break_handled);
 	assert_int_equal(cfg->ntargets, 1);
 	t = TAILQ_FIRST(&cfg->targets);
 	assert_string_equal(t->name, "srv");
@@ -333,8 +335,11 @@ static void test_errors(void **state)
 	    "t.conf:3: on_break_timeout: the target is held already: break is no "
 	    "action here");
 	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 1m explode\n",
-	    "t.conf:3: timeout: unknown action explode (expected kill, detach, "
-	    "abandon, break, dump, dump+kill, dump+detach or dump+abandon)");
+	    "t.conf:3: timeout: unknown action explode (expected kill, kill/h, "
+	    "detach, abandon, break, dump, dump+kill, dump+kill/h, dump+detach or "
+	    "dump+abandon)");
+	load_bad("[policy \"p\"]\ncomm = x\ntimeout = 1m abandon/h\n",
+	    "t.conf:3: timeout: /h goes with kill and dump+kill only: abandon/h");
 	load_bad("[policy \"p\"]\ncomm = x\n   more\n",
 	    "t.conf:3: indented line: only command and environment go on over "
 	    "several lines");

@@ -84,12 +84,21 @@ static const char v1_data[] =
     " (3, 1, 2, 4321, 779, 'child', 1, 1000, '/usr/bin/cc', 'cc -c b.c',"
     "  'exited', 1, NULL, 11, 111.5, 113.0),"
     " (4, 2, 0, 5000, 880, 'create', NULL, 0, '/bin/sleep', 'sleep 9',"
-    "  'lost', 0, NULL, NULL, 120.0, 130.0);"
+    "  'lost', 0, NULL, NULL, 120.0, 130.0),"
+    " (5, 2, 1, 5001, 881, 'create', NULL, 0, '/bin/hang', 'hang',"
+    "  'killed', 0, NULL, 9, 121.0, 131.0),"
+    " (6, 2, 2, 5002, 882, 'create', NULL, 0, '/bin/hang', 'hang',"
+    "  'killed', 0, NULL, 9, 122.0, 132.0),"
+    " (7, 2, 3, 5003, 883, 'create', NULL, 0, '/bin/hang', 'hang',"
+    "  'detached', 0, NULL, NULL, 123.0, 133.0);"
     "INSERT INTO events (session_id, target_id, at, kind, detail) VALUES"
     " (1, 1, 110.0, 'attach', NULL), (1, 2, 111.0, 'child', '{\"parent\":0}'),"
     " (1, 2, 112.5, 'exit', '{\"code\":0}'), (1, 3, 111.5, 'child', NULL),"
     " (1, 3, 113.0, 'exit', '{\"signal\":11}'), (2, 4, 120.0, 'create', NULL),"
-    " (2, 4, 130.0, 'lost', NULL), (1, NULL, 114.0, 'note', NULL);";
+    " (2, 4, 130.0, 'lost', NULL), (1, NULL, 114.0, 'note', NULL),"
+    " (2, 5, 131.0, 'timeout', '{\"limit\":\"on_break_timeout\",\"action\":\"kill\"}'),"
+    " (2, 6, 132.0, 'timeout', '{\"limit\":\"timeout\",\"action\":\"dump\"}'),"
+    " (2, 7, 133.0, 'timeout', '{\"limit\":\"timeout\",\"action\":\"detach\"}');";
 
 /* A database as a tether of schema version `version` left it. */
 static void make_old_database(const char *path, int version)
@@ -118,8 +127,8 @@ static void check_migrated(const char *path)
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	/* the data is all there, unchanged */
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sessions"), 2);
-	assert_int_equal(raw_int(path, "SELECT count(*) FROM targets"), 4);
-	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 8);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM targets"), 7);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 11);
 	assert_string_equal(raw_text(path, "SELECT group_concat(ordinal || ':' || pid"
 	    " || ':' || start_time || ':' || how || ':' || ifnull(parent_id, '-') || ':'"
 	    " || state || ':' || ifnull(exit_code, '-') || ':' || ifnull(exit_signal, '-')"
@@ -128,10 +137,13 @@ static void check_migrated(const char *path)
 	    "0:4312:777:attach:-:running:-:-:1:/usr/bin/make:make -j4"
 	    " 1:4320:778:child:1:exited:0:-:1:/usr/bin/cc:cc -c a.c"
 	    " 2:4321:779:child:1:exited:-:11:1:/usr/bin/cc:cc -c b.c"
-	    " 0:5000:880:create:-:lost:-:-:0:/bin/sleep:sleep 9");
+	    " 0:5000:880:create:-:lost:-:-:0:/bin/sleep:sleep 9"
+	    " 1:5001:881:create:-:killed:-:9:0:/bin/hang:hang"
+	    " 2:5002:882:create:-:killed:-:9:0:/bin/hang:hang"
+	    " 3:5003:883:create:-:detached:-:-:0:/bin/hang:hang");
 	assert_string_equal(raw_text(path, "SELECT group_concat(kind, ' ') FROM"
 	    " (SELECT kind FROM events ORDER BY id)"),
-	    "attach child exit child exit create lost note");
+	    "attach child exit child exit create lost note timeout timeout timeout");
 	/* what later versions added, with their defaults */
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sessions WHERE allstop = 0"), 2);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM session_signals"), 0);
@@ -140,11 +152,16 @@ static void check_migrated(const char *path)
 	    " AND name IN ('targets_ended', 'targets_parent', 'events_session_only')"), 3);
 	assert_string_equal(raw_text(path, "SELECT group_concat(name, ' ') FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('targets_state', 'targets_live')"), "targets_live");
+	/* version 6: why each ended, from its state, exit status and the
+	 * limit whose action ended it (a dump did not end the target) */
+	assert_string_equal(raw_text(path, "SELECT group_concat(ifnull(reason, '-') || ':'"
+	    " || ifnull(ended_by, '-'), ' ') FROM (SELECT * FROM targets ORDER BY id)"),
+	    "-:- exit:- crash:- lost:- break-timeout:- killed:- timeout:-");
 	/* and the store works on it */
 	assert_int_equal(store_session_ensure(st, "default", &owner, &next), 1);
 	assert_int_equal(next, 3);
 	assert_int_equal(store_session_ensure(st, "farm", &owner, &next), 2);
-	assert_int_equal(next, 1);
+	assert_int_equal(next, 4);
 	store_close(st);
 }
 
@@ -186,7 +203,9 @@ static int64_t add(struct store *st, int64_t sid, int ordinal, int pid,
 static void end(struct store *st, int64_t id, const char *state, int code,
     int sig, double at)
 {
-	assert_int_equal(store_target_end(st, id, state, code, sig, at), 0);
+	const char *reason = strcmp(state, "exited") != 0 ? state : sig > 0 ? "crash" : "exit";
+
+	assert_int_equal(store_target_end(st, id, state, reason, -1, code, sig, at), 0);
 }
 
 static void ev(struct store *st, int64_t sid, int64_t tid, double at, const char *kind)

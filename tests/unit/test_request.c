@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -54,11 +55,29 @@ static void test_every_member(void **state)
 	assert_string_equal(req.line, ".create sh -c 'a; b'");
 	assert_string_equal(req.cwd, "/home/me");
 	assert_int_equal(req.form, FORM_TEXT);
+	assert_int_equal(req.width, 0);
+	request_free(&req);
+	decode_ok("{\"line\": \"|*\", \"width\": 132}", &req);
+	assert_int_equal(req.width, 132);
 	request_free(&req);
 	decode_ok("{\"line\": \"\", \"form\": \"data\"}", &req);
 	assert_string_equal(req.line, "");
 	assert_int_equal(req.form, FORM_DATA);
 	request_free(&req);
+}
+
+/* The terminal's width: a whole number of columns, within bounds. */
+static void test_width(void **state)
+{
+	const char *bad[] = { "-1", "4097", "80.5", "\"80\"", "null", "true" };
+	char text[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "{\"line\": \"|*\", \"width\": %s}", bad[i]);
+		check_error(text, strlen(text), "\"width\" is a number of columns");
+	}
 }
 
 /* The length counts, not a NUL: the line may be cut anywhere. */
@@ -124,6 +143,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_only),
 		cmocka_unit_test(test_every_member),
+		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_not_json),
 		cmocka_unit_test(test_wrong_types),

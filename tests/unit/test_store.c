@@ -243,9 +243,9 @@ static void test_target_end(void **state)
 	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "stopped");
 	int64_t c = add_target(st, sid, 2, 102, "attach", 0, "running");
 
-	assert_int_equal(store_target_end(st, a, "exited", 3, -1, 1700000100.5), 0);
-	assert_int_equal(store_target_end(st, b, "killed", -1, 9, 1700000101.0), 0);
-	assert_int_equal(store_target_end(st, c, "detached", -1, -1, 1700000102.0), 0);
+	assert_int_equal(store_target_end(st, a, "exited", "exit", -1, 3, -1, 1700000100.5), 0);
+	assert_int_equal(store_target_end(st, b, "killed", "killed", 1000, -1, 9, 1700000101.0), 0);
+	assert_int_equal(store_target_end(st, c, "detached", "shutdown", -1, -1, -1, 1700000102.0), 0);
 	store_close(st);
 
 	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 0"), "exited");
@@ -259,6 +259,10 @@ static void test_target_end(void **state)
 	assert_int_equal(raw_int(fx->db, "SELECT exit_code FROM targets WHERE ordinal = 2"), -999);
 	assert_int_equal(raw_int(fx->db, "SELECT exit_signal FROM targets WHERE ordinal = 2"), -999);
 	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 2") == 1700000102.0);
+	/* why each ended, and who ended it */
+	assert_string_equal(raw_text(fx->db, "SELECT group_concat(reason || ':' ||"
+	    " ifnull(ended_by, '-'), ' ') FROM (SELECT * FROM targets ORDER BY ordinal)"),
+	    "exit:- killed:1000 shutdown:-");
 }
 
 /* --- the dirty hook: once per transaction, on the first write */
@@ -302,7 +306,7 @@ static void test_dirty_hook(void **state)
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(calls, 2);
-	assert_int_equal(store_target_end(st, t, "lost", -1, -1, 3.0), 0);
+	assert_int_equal(store_target_end(st, t, "lost", "lost", -1, -1, -1, 3.0), 0);
 	assert_int_equal(calls, 3);
 	assert_true(store_event(st, sid, t, 3.0, "lost", NULL) > 0);
 	assert_int_equal(calls, 3);
@@ -378,8 +382,8 @@ static void test_lost_then_readopted(void **state)
 	int64_t a = add_target(st, sid, 0, 100, "create", 0, "running");
 	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "running");
 
-	assert_int_equal(store_target_end(st, b, "exited", 0, -1, 50.0), 0);
-	assert_int_equal(store_target_end(st, a, "lost", -1, -1, 100.5), 0);
+	assert_int_equal(store_target_end(st, b, "exited", "exit", -1, 0, -1, 50.0), 0);
+	assert_int_equal(store_target_end(st, a, "lost", "lost", -1, -1, -1, 100.5), 0);
 	store_close(st);
 	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 0") == 100.5);
 	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 0"), "lost");
@@ -390,6 +394,8 @@ static void test_lost_then_readopted(void **state)
 	store_close(st);
 	assert_int_equal(raw_int(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 0"), -999);
 	assert_string_equal(raw_text(fx->db, "SELECT state FROM targets WHERE ordinal = 0"), "running");
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM targets WHERE ordinal = 0"
+	    " AND reason IS NULL AND ended_by IS NULL"), 1);
 	/* an ended target is not touched */
 	assert_true(raw_double(fx->db, "SELECT ended_at FROM targets WHERE ordinal = 1") == 50.0);
 }
