@@ -43,6 +43,9 @@ const struct cmd_doc cmd_docs[] = {
 	{ "history", "history [-p PROC] [-P PID] [-S STATE,...] [-s SINCE]"
 	    " [-n COUNT|all] [COUNT]",
 	    "every target that ever joined the session, and its fate" },
+	{ "report", "report [-p PROC] [-P PID] [-S STATE,...] [-s SINCE] [-n COUNT|all]"
+	    " [COUNT], or tetherctl report [--since SINCE] --junit FILE",
+	    "each target's verdict for CI (--junit: as JUnit XML)" },
 	{ "reload", "reload", "re-read the configuration file" },
 	{ "cores", "cores [N]", "the triage files (stacks, cores) kept for the session" },
 	{ "core", "core N -o FILE, or tetherctl core N --gdb",

@@ -8,7 +8,7 @@
 #include "suggest.h"
 
 enum opt_id { OPT_JSON, OPT_SOCKET, OPT_SESSION, OPT_HELP, OPT_VERSION, OPT_GDB,
-	OPT_HOST, OPT_HOSTS, OPT_CONNECT_TIMEOUT };
+	OPT_HOST, OPT_HOSTS, OPT_CONNECT_TIMEOUT, OPT_JUNIT, OPT_SINCE };
 
 static const struct ctl_option {
 	const char *name;	/* the long form */
@@ -25,6 +25,8 @@ static const struct ctl_option {
 	{ "host", 'H', 1, OPT_HOST },
 	{ "hosts", 0, 1, OPT_HOSTS },
 	{ "connect-timeout", 0, 1, OPT_CONNECT_TIMEOUT },
+	{ "junit", 0, 1, OPT_JUNIT },	/* report --junit FILE */
+	{ "since", 0, 1, OPT_SINCE },	/* report --since TIME */
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -71,6 +73,12 @@ static int set_option(const struct ctl_option *o, const char *arg,
 		break;
 	case OPT_CONNECT_TIMEOUT:
 		a->connect_timeout = arg;
+		break;
+	case OPT_JUNIT:
+		a->junit = arg;
+		break;
+	case OPT_SINCE:
+		a->since = arg;
 		break;
 	}
 	return 0;

@@ -21,6 +21,8 @@ struct ctl_args {
 	} *hosts;
 	int nhosts;
 	const char *connect_timeout;	/* --connect-timeout, as given */
+	const char *junit;	/* --junit FILE: of report */
+	const char *since;	/* --since TIME: of report */
 	char **words;		/* the command, NULL-terminated (argv's strings) */
 	int nwords;
 };

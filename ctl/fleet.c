@@ -500,9 +500,24 @@ static void stream(struct fleet *f, bool tagged)
 	free(pfd);
 }
 
+/* A reply that collect takes: its data, when it says ok. */
+static int collect_reply(struct fleet *f, const struct system *s, bool tagged,
+    const struct reply *reply)
+{
+	json_t *data;
+
+	if (!json_is_true(json_object_get(reply->head, "ok")))
+		return reply_print(reply, false, tagged ? &s->tag : NULL);
+	if ((data = json_loadb(reply->data.p, reply->data.len, 0, NULL)) == NULL)
+		return -1;
+	f->collect(f->collect_arg, s, tagged, data, NULL);
+	json_decref(data);
+	return TETHER_EXIT_OK;
+}
+
 int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 {
-	const char *form = f->json ? "data" : "text";
+	const char *form = f->json || f->collect != NULL ? "data" : "text";
 	struct reply reply;
 	int i, rc, worst = TETHER_EXIT_OK, answered = 0, missing = 0, following = 0;
 	char *probe;
@@ -529,11 +544,14 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 			continue;
 		if (s->phase == PH_FAILED) {
 			say_down(f, s, tagged);
+			if (f->collect != NULL)
+				f->collect(f->collect_arg, s, tagged, NULL, s->down);
 			missing++;
 			continue;
 		}
 		rc = reply_parse(s->answer, &reply) < 0 ? -1 :
 		    reply_follows(&reply) ? TETHER_EXIT_OK :
+		    f->collect != NULL ? collect_reply(f, s, tagged, &reply) :
 		    reply_print(&reply, f->json, tagged ? &s->tag : NULL);
 		/* The acknowledgement of events -f is not an event: not printed. */
 		if (rc == 0 && reply_follows(&reply)) {
@@ -546,6 +564,8 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 			    "not a well-formed JSON object\n", tagged ? s->tag.err : "",
 			    where(f, s));
 			fail(s, "bad reply", true);
+			if (f->collect != NULL)
+				f->collect(f->collect_arg, s, tagged, NULL, s->down);
 			missing++;
 			continue;
 		}

@@ -51,6 +51,14 @@ struct fleet {
 	bool interactive;	/* ssh may ask the user (a password...) */
 	bool tagged;		/* the text of the run is tagged by system */
 	struct ssh_params ssh;
+	/*
+	 * When set, fleet_run asks for data and hands each system's to
+	 * collect instead of printing it (report --junit), with tagged; a
+	 * system that did not answer too, with data NULL and why it did not.
+	 */
+	void (*collect)(void *arg, const struct system *s, bool tagged,
+	    json_t *data, const char *why);
+	void *collect_arg;
 };
 
 /*

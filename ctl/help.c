@@ -26,6 +26,8 @@ static const char options_text[] =
     "                       local); several make a fleet (tetherctl(1) FLEET)\n"
     "      --hosts FILE     the systems listed in FILE, one a line\n"
     "      --connect-timeout SECONDS  for ssh (default 5)\n"
+    "      --junit FILE     of report: write it as JUnit XML\n"
+    "      --since TIME     of report --junit: the targets since TIME\n"
     "  -h, --help           this help; with a command: the command's usage\n"
     "  -V, --version        the version\n"
     "\n"

@@ -17,6 +17,7 @@
 #include "dial-stdio.h"
 #include "fleet.h"
 #include "help.h"
+#include "junit.h"
 #include "names.h"
 #include "paths.h"
 #include "prompt.h"
@@ -283,6 +284,13 @@ int main(int argc, char **argv)
 		status = core_gdb(f, argv[1]);
 	else if (args.gdb) {
 		fprintf(stderr, "tetherctl: --gdb goes with core N only\n");
+		status = TETHER_EXIT_USAGE;
+	}
+	else if (args.junit != NULL)
+		status = junit_report(f, argv, argc, args.since, args.junit);
+	else if (args.since != NULL) {
+		fprintf(stderr, "tetherctl: --since goes with report --junit FILE only"
+		    " (report -s SINCE without it)\n");
 		status = TETHER_EXIT_USAGE;
 	}
 	else if ((line = alias_join_words(argc, argv)) == NULL) {

@@ -330,7 +330,7 @@ look_run(struct store *st, void *arg)
 	else
 		j->rows = store_history(st, o->session_id, &(struct history_filter){
 		    .ordinal = o->ordinal, .pid = o->pid, .states = o->words,
-		    .since = o->since, .limit = (int)o->limit });
+		    .since = o->since, .limit = (int)o->limit, .verdict = o->verdict });
 	if (j->rows == NULL)
 		snprintf(j->errmsg, sizeof j->errmsg, "%s", store_errmsg(st));
 }
@@ -427,8 +427,9 @@ history_print(struct cmd_ctx *ctx, json_t *targets)
 	return CMD_DONE;
 }
 
-static enum cmd_result
-cmd_history_exec(struct cmd_ctx *ctx)
+enum cmd_result
+cmd_history_query(struct cmd_ctx *ctx, bool verdict,
+    enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows))
 {
 	struct look_opts o;
 
@@ -438,10 +439,16 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	}
 	if (o.session_id == 0) {
 		cmd_look_free(&o);
-		history_print(ctx, json_array());
-		return CMD_DONE;
+		return print(ctx, json_array());
 	}
-	return cmd_look_query(ctx, &o, false, history_print);
+	o.verdict = verdict;
+	return cmd_look_query(ctx, &o, false, print);
+}
+
+static enum cmd_result
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	return cmd_history_query(ctx, false, history_print);
 }
 
 const struct cmd_entry cmd_history_entry = {

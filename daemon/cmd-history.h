@@ -36,6 +36,7 @@ struct look_opts {
 	double since, until;	/* 0: no bound */
 	int64_t after_id;	/* 0: none */
 	long limit;		/* 0: no limit */
+	bool verdict;		/* history: with history_filter.verdict's */
 };
 
 /* Parses ctx's prefix and arguments; CMD_DONE, or the error already set. */
@@ -48,6 +49,11 @@ void cmd_look_free(struct look_opts *o);
  * Takes o's words. CMD_WAIT, or CMD_FAILED with the error set. */
 enum cmd_result cmd_look_query(struct cmd_ctx *ctx, struct look_opts *o,
     bool events, enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows));
+
+/* history and report: the targets picked by ctx's options (with
+ * history_filter.verdict's keys when verdict), handed to print. */
+enum cmd_result cmd_history_query(struct cmd_ctx *ctx, bool verdict,
+    enum cmd_result (*print)(struct cmd_ctx *ctx, json_t *rows));
 
 /* How a target of store_history ended (or that it has not): "exited 0",
  * "exited on SIGSEGV", "killed". */

@@ -50,6 +50,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_daemon_status_entry,
 	&cmd_events_entry,
 	&cmd_history_entry,
+	&cmd_report_entry,
 	&cmd_reload_entry,
 	&cmd_cores_entry,
 	&cmd_core_entry,

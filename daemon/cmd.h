@@ -176,6 +176,7 @@ extern const struct cmd_entry cmd_dotdump_entry, cmd_dump_entry;
 extern const struct cmd_entry cmd_quit_entry, cmd_quit_detach_entry;
 extern const struct cmd_entry cmd_daemon_status_entry, cmd_events_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_reload_entry;
 
 #endif

@@ -316,6 +316,19 @@ static json_t *history_json(sqlite3_stmt *s)
 	    "ended_by", int_or_null(s, 17));
 }
 
+/* history_json, and what a verdict needs (history_filter.verdict). */
+static json_t *verdict_json(sqlite3_stmt *s)
+{
+	json_t *row = history_json(s);
+
+	if (row != NULL && (json_object_set_new(row, "signal", detail_column(s, 18)) < 0 ||
+	    json_object_set_new(row, "threads", detail_column(s, 19)) < 0)) {
+		json_decref(row);
+		return NULL;
+	}
+	return row;
+}
+
 json_t *store_history(struct store *st, int64_t session_id,
     const struct history_filter *f)
 {
@@ -326,11 +339,14 @@ json_t *store_history(struct store *st, int64_t session_id,
 	    "SELECT * FROM (SELECT t.ordinal, t.pid, t.how, t.exe, t.cmdline,"
 	    " p.ordinal, t.uid, t.childdbg, t.state, t.exit_code, t.exit_signal,"
 	    " t.start_time, t.joined_at, t.ended_at,"
-	    " " LATEST_TRIAGE_FILES ", t.reason, t.ended_by"
+	    " " LATEST_TRIAGE_FILES ", t.reason, t.ended_by%s"
 	    " FROM targets t LEFT JOIN targets p ON p.id = t.parent_id "
 	    LATEST_TRIAGE_JOIN
 	    " WHERE t.session_id = ?1%s%s%s%s"
 	    " ORDER BY t.ordinal DESC LIMIT ?6) ORDER BY 1",
+	    f->verdict ? ", (SELECT detail FROM events WHERE target_id = t.id"
+	    " AND kind = 'signal' ORDER BY id DESC LIMIT 1),"
+	    " json_extract(tr.detail, '$.threads')" : "",
 	    f->ordinal >= 0 ? " AND t.ordinal = ?2" : "",
 	    f->pid >= 0 ? " AND t.pid = ?3" : "",
 	    f->states != NULL ? " AND t.state IN (SELECT value FROM json_each(?4))" : "",
@@ -348,7 +364,7 @@ json_t *store_history(struct store *st, int64_t session_id,
 		sqlite3_finalize(s);
 		return NULL;
 	}
-	return collect(st, s, history_json);
+	return collect(st, s, f->verdict ? verdict_json : history_json);
 }
 
 /* --- events */

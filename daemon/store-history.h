@@ -85,6 +85,9 @@ struct history_filter {
 	const char *states;	/* JSON array of state words, or NULL */
 	double since;		/* ended at or after (live ones always match); 0 */
 	int limit;
+	bool verdict;		/* also: signal (the detail of its last signal
+				 * event) and threads (of its last triage:
+				 * [{tid, frames}]), null when none */
 };
 json_t *store_history(struct store *st, int64_t session_id,
     const struct history_filter *f);

@@ -47,7 +47,8 @@ help" "$(completions h)" "completion of 'h'"
 step "options"
 assert_eq "--json" "$(completions --js)" "completion of '--js'"
 assert_eq "--socket
---session" "$(completions -S "$SOCK" --s)" "completion of '--s'"
+--session
+--since" "$(completions -S "$SOCK" --s)" "completion of '--s'"
 
 step "session names, asked of the daemon"
 assert_eq "farm" "$(completions -S "$SOCK" -s f)" "completion of '-s f'"
