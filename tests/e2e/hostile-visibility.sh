@@ -26,7 +26,7 @@ wait_until secret_rows
 
 step "no command of the user shows root's sessions"
 for s in default prod; do
-	for cmd in '|*' '|0' '|1' events history 'history -S exited'; do
+	for cmd in '|*' '|0' '|1' events history 'history -S exited' report; do
 		for json in "" --json; do
 			hostile_ctl "$U" $json -s $s "$cmd"
 			assert_eq 1 "$RC" "exit status of the user's $json $cmd in session $s"
