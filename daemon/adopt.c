@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -99,7 +100,7 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 		res->lost++;
 		return;
 	}
-	if ((s = session_ensure(lt->session)) == NULL || s->id != lt->session_id ||
+	if ((s = session_ensure(lt->session, geteuid())) == NULL || s->id != lt->session_id ||
 	    (t = target_restore(s, &p, lt->id, lt->ordinal, lt->parent_id,
 	    lt->parent_ordinal)) == NULL) {
 		mark_lost(st, lt, "cannot be put back in the model", NULL);
@@ -163,7 +164,7 @@ static void on_lost_writes(void *arg);
 /* What the daemon holds, copied on the loop for the job. */
 struct resync {
 	int nsessions, ntargets, nlive;
-	struct resync_session { int64_t id; char *name; } *sessions;
+	struct resync_session { int64_t id; char *name; uid_t owner; } *sessions;
 	struct resync_target { int64_t id; struct target_row row; } *targets;
 	double now;
 	int failed;		/* the job could not write it */
@@ -209,7 +210,7 @@ resync_run(struct store *st, void *arg)
 
 	for (i = 0; i < rs->nsessions; i++)
 		if (store_session_restore(st, rs->sessions[i].id,
-		    rs->sessions[i].name, rs->now) == -1)
+		    rs->sessions[i].name, rs->sessions[i].owner, rs->now) == -1)
 			goto fail;
 	for (i = 0; i < rs->ntargets; i++)
 		if (store_target_restore(st, rs->targets[i].id, &rs->targets[i].row) == -1)
@@ -280,6 +281,7 @@ adopt_resync(struct store *st)
 	TAILQ_FOREACH(s, session_all(), entry) {
 		if ((rs->sessions[rs->nsessions].name = strdup(s->name)) == NULL)
 			goto fail;
+		rs->sessions[rs->nsessions].owner = s->owner;
 		rs->sessions[rs->nsessions++].id = s->id;
 		TAILQ_FOREACH(t, &s->targets, entry) {
 			if (rs->ntargets == nt)

@@ -31,5 +31,6 @@ const struct cmd_entry cmd_attach_entry = {
 	.name = ".attach",
 	.session = SESSION_CREATE,
 	.min_args = 1, .max_args = 1, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_attach_exec,
 };

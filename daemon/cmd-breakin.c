@@ -59,6 +59,7 @@ cmd_allstop_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_breakin_entry = {
 	.name = ".breakin",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_breakin_exec,
 };
 
@@ -66,5 +67,6 @@ const struct cmd_entry cmd_allstop_entry = {
 	.name = ".allstop",
 	.session = SESSION_CREATE,
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_allstop_exec,
 };

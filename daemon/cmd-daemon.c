@@ -33,6 +33,9 @@ cmd_daemon_status_exec(struct cmd_ctx *ctx)
 		    "again once the database works)", (unsigned long long)lost);
 	config_status(ctx, NULL);
 	TAILQ_FOREACH(s, session_all(), entry) {
+		/* Other users' sessions are theirs to see (DESIGN §6). */
+		if (ctx->peer_uid != 0 && s->owner != ctx->peer_uid)
+			continue;
 		held = 0;
 		TAILQ_FOREACH(t, &s->targets, entry)
 			held += t->held;
@@ -121,5 +124,6 @@ const struct cmd_entry cmd_events_entry = {
 	.name = "events",
 	.session = SESSION_CREATE,
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_events_exec,
 };

@@ -24,6 +24,8 @@ cmd_go_exec(struct cmd_ctx *ctx)
 		if ((t = cmd_target(ctx, &ctx->cmd->prefix)) == NULL)
 			return CMD_FAILED;
 		n = engine_continue(t, mode);
+	} else if (!cmd_owns_session(ctx)) {
+		return CMD_FAILED;
 	} else if (ctx->session != NULL) {
 		TAILQ_FOREACH(t, &ctx->session->targets, entry)
 			if (cmd_may_act(ctx, t))

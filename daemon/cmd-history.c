@@ -193,6 +193,7 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	struct procid id;
 	const char *err, *arg, *opt;
 	char *end, buf[48];
+	uid_t owner;	/* checked before the command runs (cmd_entry.owner_only) */
 	enum cmd_result r;
 	long v;
 	int i, n;
@@ -201,7 +202,7 @@ cmd_look_parse(struct cmd_ctx *ctx, bool events, long default_limit,
 	/* History outlives the daemon: a session it does not hold now is
 	 * looked up in the database, never created. */
 	o->session_id = ctx->session != NULL ? ctx->session->id :
-	    store_session_lookup(model_store(), ctx->session_name);
+	    store_session_lookup(model_store(), ctx->session_name, &owner);
 	if (o->session_id == 0 && strcmp(ctx->session_name, "default") != 0)
 		return cmd_no_such_session(ctx);
 	if (parse_process(ctx, &cmd->prefix, o) == -1)
@@ -453,5 +454,6 @@ cmd_history_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_history_exec,
 };

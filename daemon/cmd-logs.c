@@ -8,8 +8,8 @@
  *
  * The target is looked up in the database (on the store's thread), so that
  * an ended one's log is found too; the client sees the logs of the targets
- * it may see: its own, or any for root (DESIGN §6). The file is read on a
- * triage worker.
+ * it may see (DESIGN §6): those of its sessions whose uid is its own, or
+ * any for root. The file is read on a triage worker.
  */
 #include <errno.h>
 #include <limits.h>
@@ -215,6 +215,7 @@ cmd_logs_exec(struct cmd_ctx *ctx)
 {
 	struct logs_job *j = calloc(1, sizeof *j);
 	enum cmd_result r;
+	uid_t owner;
 
 	if (j == NULL)
 		return cmd_error(ctx, CMD_FAILED, "out of memory");
@@ -226,7 +227,7 @@ cmd_logs_exec(struct cmd_ctx *ctx)
 	/* A session that is not in memory (dormant since a restart) has its
 	 * targets in the database only. */
 	j->session_id = ctx->session != NULL ? ctx->session->id :
-	    store_session_lookup(model_store(), ctx->session_name);
+	    store_session_lookup(model_store(), ctx->session_name, &owner);
 	if (j->session_id <= 0 ||
 	    (ctx->session != NULL && j->ordinal >= ctx->session->next_ordinal)) {
 		r = cmd_error(ctx, CMD_FAILED, "no such process: |%d", j->ordinal);
@@ -241,5 +242,6 @@ const struct cmd_entry cmd_logs_entry = {
 	.name = "logs",
 	.session = SESSION_EXISTING,
 	.min_args = 1, .max_args = 7, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_logs_exec,
 };

@@ -46,11 +46,13 @@ cmd_quit_detach_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_quit_entry = {
 	.name = "q",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_quit_exec,
 };
 
 const struct cmd_entry cmd_quit_detach_entry = {
 	.name = "qd",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_quit_detach_exec,
 };

@@ -121,5 +121,6 @@ cmd_report_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.min_args = 0, .max_args = -1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_report_exec,
 };

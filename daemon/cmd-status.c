@@ -181,11 +181,13 @@ cmd_select_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_status_entry = {
 	.name = "|",
 	.min_args = 0, .max_args = 1, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_status_exec,
 };
 
 const struct cmd_entry cmd_select_entry = {
 	.name = "|s",
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_SELF,
+	.owner_only = true,
 	.exec = cmd_select_exec,
 };

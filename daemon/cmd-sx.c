@@ -100,12 +100,14 @@ const struct cmd_entry cmd_sx_entry = {
 	.name = "sx",
 	.session = SESSION_ANY,
 	.min_args = 0, .max_args = 0, .prefix = PREFIX_NONE,
+	.owner_only = true,
 	.exec = cmd_sx_exec,
 };
 
 #define SX_SETTER(cmd) {						\
 	.name = cmd, .session = SESSION_CREATE,							\
 	.min_args = 1, .max_args = SIGNAL_MAX, .prefix = PREFIX_NONE,	\
+	.owner_only = true,						\
 	.exec = cmd_sx_set_exec,					\
 }
 const struct cmd_entry cmd_sxe_entry = SX_SETTER("sxe");

@@ -13,6 +13,7 @@
 #include "request.h"
 #include "cmddoc.h"
 #include "control.h"
+#include "creds.h"
 #include "log.h"
 #include "store-history.h"
 #include "suggest.h"
@@ -170,7 +171,7 @@ struct session *
 cmd_session(struct cmd_ctx *ctx)
 {
 	if (ctx->session == NULL)
-		ctx->session = session_ensure(ctx->session_name);
+		ctx->session = session_ensure(ctx->session_name, ctx->peer_uid);
 	return ctx->session;
 }
 
@@ -193,16 +194,12 @@ cmd_no_such_session(struct cmd_ctx *ctx)
 static bool
 session_exists(struct cmd_ctx *ctx)
 {
-	int64_t id;
+	uid_t owner;
 
 	/* "default" is there before anything joins it. */
 	if (ctx->session != NULL || strcmp(ctx->session_name, "default") == 0)
 		return true;
-	if ((id = store_session_lookup(model_store(), ctx->session_name)) == -1) {
-		cmd_error(ctx, CMD_FAILED, "database: %s", store_errmsg(model_store()));
-		return false;
-	}
-	if (id == 0) {
+	if (store_session_lookup(model_store(), ctx->session_name, &owner) == 0) {
 		cmd_no_such_session(ctx);
 		return false;
 	}
@@ -210,9 +207,27 @@ session_exists(struct cmd_ctx *ctx)
 }
 
 bool
+cmd_owns_session(struct cmd_ctx *ctx)
+{
+	uid_t owner;
+
+	if (ctx->peer_uid == 0)
+		return true;
+	if (ctx->session != NULL)
+		owner = ctx->session->owner;
+	else if (store_session_lookup(model_store(), ctx->session_name, &owner) == 0)
+		return true;
+	if (owner == ctx->peer_uid)
+		return true;
+	cmd_error(ctx, CMD_FAILED, "session %s belongs to uid %u", ctx->session_name,
+	    (unsigned)owner);
+	return false;
+}
+
+bool
 cmd_may_act(const struct cmd_ctx *ctx, const struct target *t)
 {
-	return ctx->peer_uid == 0 || ctx->peer_uid == t->uid;
+	return creds_may_access(t->pid, ctx->peer_uid, NULL, 0);
 }
 
 void
@@ -352,12 +367,12 @@ struct target *
 cmd_target(struct cmd_ctx *ctx, const struct procid *id)
 {
 	struct target *t;
+	char why[160];
 
 	if ((t = cmd_lookup(ctx, id)) == NULL)
 		return NULL;
-	if (!cmd_may_act(ctx, t)) {
-		cmd_error(ctx, CMD_FAILED, "permission denied: |%d runs as uid %u",
-		    t->ordinal, (unsigned)t->uid);
+	if (!creds_may_access(t->pid, ctx->peer_uid, why, sizeof why)) {
+		cmd_error(ctx, CMD_FAILED, "permission denied: |%d: %s", t->ordinal, why);
 		return NULL;
 	}
 	return t;
@@ -437,6 +452,8 @@ cmdq_prepare(struct cmdq *q)
 	}
 	ctx->entry = e;
 	if (e->session == SESSION_EXISTING && !session_exists(ctx))
+		return false;
+	if (e->owner_only && !cmd_owns_session(ctx))
 		return false;
 	if (cmd->argc < e->min_args || (e->max_args >= 0 && cmd->argc > e->max_args)) {
 		cmd_error(ctx, CMD_USAGE, "usage: %s", cmd_usage(e));

@@ -48,6 +48,9 @@ struct cmd_entry {
 	int min_args;
 	int max_args;		/* -1: no limit */
 	enum cmd_prefix prefix;
+	/* Only the session's owner and root may run it: it changes or shows
+	 * the session as a whole (DESIGN §6). */
+	bool owner_only;
 	enum cmd_result (*exec)(struct cmd_ctx *ctx);
 };
 
@@ -119,6 +122,9 @@ struct target *cmd_target(struct cmd_ctx *ctx, const struct procid *id);
 /* Whether arg is one of the /h and /n options of .detach, .kill and
  * .abandon; *deliver is set for /n. */
 bool cmd_handling_flag(const char *arg, bool *deliver);
+/* Whether the client is root or the session's owner (a session not made
+ * yet will be the client's); else sets the error. */
+bool cmd_owns_session(struct cmd_ctx *ctx);
 /* Whether the client may act on t (DESIGN §6). */
 bool cmd_may_act(const struct cmd_ctx *ctx, const struct target *t);
 /* Prints the dormant line when s has no live target (besides one about to

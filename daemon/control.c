@@ -654,12 +654,12 @@ flush_events(void)
 }
 
 /* Whether the follower c sees the events of t: of its session, or with -a
- * of every session, as far as its user may see targets (DESIGN §6). */
+ * of every session its user owns (root: all; DESIGN §6). */
 static bool
 follows(const struct client *c, const struct target *t)
 {
 	if (c->subscribed == CONTROL_ALL_SESSIONS)
-		return c->cred.uid == 0 || c->cred.uid == t->uid;
+		return c->cred.uid == 0 || c->cred.uid == t->session->owner;
 	return c->subscribed == t->session->id;
 }
 

@@ -1,7 +1,8 @@
 /*
  * What the parts of the trace engine share: engine.c decodes the stops,
  * engine-ops.c runs the operations that wait for them (detach, kill, pause,
- * hold, abandon), engine-start.c brings processes under trace.
+ * hold, abandon), engine-start.c and engine-create.c bring processes under
+ * trace.
  */
 #ifndef TETHER_ENGINE_INTERNAL_H
 #define TETHER_ENGINE_INTERNAL_H
@@ -48,6 +49,8 @@ void thread_resume(struct thread *th);
 /* Sends PTRACE_INTERRUPT to each thread of t that runs. */
 void target_interrupt(struct target *t);
 
+/* The bound of every operation that waits (engine_set_op_timeout). */
+double engine_op_timeout(void);
 /* An operation's target has had a thread stop or go: see if it can go on. */
 void op_progress(struct target *t);
 /* The target of an operation (or none) ended: calls done, then ends it. */
@@ -63,5 +66,16 @@ bool target_vfork_blocked(const struct target *t, char *why, size_t len);
 
 /* Lets a task go at its first stop (now, if it was already seen). */
 void stranger_release(pid_t tid);
+/* A process seized but not recorded: let go at its next stop. */
+void release_unrecorded(pid_t pid);
+/* Why PTRACE_SEIZE failed with err (buf: room for the longer message). */
+const char *seize_error(int err, char *buf, size_t len);
+
+/* engine-create.c: the process pid, created by engine_create, stopped at
+ * its exec (it is running its program now); the pending .creates are let
+ * go at engine_free. */
+void create_init(void);
+void create_exec_seen(pid_t pid);
+void create_free_all(void);
 
 #endif

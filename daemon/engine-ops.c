@@ -25,6 +25,12 @@ engine_set_op_timeout(double seconds)
 	op_timeout = seconds;
 }
 
+double
+engine_op_timeout(void)
+{
+	return op_timeout;
+}
+
 void
 engine_set_owner(const void *owner)
 {

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "creds.h"
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
@@ -348,6 +349,35 @@ on_exec(struct thread *th)
 	json_decref(obj);
 }
 
+/*
+ * A root tracer lets a setuid, setgid or file-capability exec take effect,
+ * where the kernel would not for the session's user. In a session of a user
+ * other than root, a process that gained privileges by its exec is let go
+ * at once, left running, recorded as detached with an event "release" that
+ * says why (DESIGN §6). th is in its exec stop, the target's one thread.
+ */
+static bool
+release_if_privileged(struct thread *th)
+{
+	struct target *t = th->target;
+	char why[160];
+	json_t *obj;
+	char *detail;
+
+	if (t->session->owner == 0 ||
+	    creds_may_access(t->pid, t->session->owner, why, sizeof why))
+		return false;
+	ptrace_ok(ptrace(PTRACE_DETACH, th->tid, 0, 0), "PTRACE_DETACH", th->tid);
+	log_info("session %s: |%d (pid %d) let go at its exec: %s", t->session->name,
+	    t->ordinal, (int)t->pid, why);
+	obj = json_pack("{s:s}", "reason", why);
+	detail = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
+	op_finish(t, TS_DETACHED, -1, -1, "release", detail);
+	free(detail);
+	json_decref(obj);
+	return true;
+}
+
 /* A SIGTRAP the target sent itself (raise, kill) is not a breakpoint. */
 static bool
 raised_by_itself(const struct thread *th)
@@ -475,6 +505,7 @@ static void
 handle_status(pid_t tid, int status)
 {
 	struct thread *th = thread_by_tid(tid);
+	pid_t pid;
 	int sig;
 
 	if (th == NULL) {
@@ -498,7 +529,13 @@ handle_status(pid_t tid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		on_exec(th);
+		if (release_if_privileged(th))
+			break;
+		pid = th->target->pid;
 		thread_stopped(th, STOP_EVENT);
+		/* A .create is over once its program runs (and t may have
+		 * ended meanwhile: looked up again). */
+		create_exec_seen(pid);
 		break;
 	case PTRACE_EVENT_STOP:
 		/* A group-stop reports the stopping signal; an interrupt, a
@@ -550,6 +587,7 @@ engine_init(struct event_base *base)
 	sigset_t chld;
 
 	engine_base = base;
+	create_init();
 	/* Blocked, so that it is only ever read from the signalfd; every
 	 * program tetherd starts gets an empty mask back before exec. */
 	sigemptyset(&chld);
@@ -572,6 +610,7 @@ engine_free(void)
 {
 	struct stranger *sg, *tmp;
 
+	create_free_all();
 	HASH_ITER(hh, strangers, sg, tmp)
 		stranger_forget(sg);
 	if (sigchld_ev != NULL)

@@ -26,15 +26,39 @@ struct target *engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
     char *err, size_t errlen);
 
 struct create_params {
-	char *const *argv;	/* argv[0] is the program, looked up in PATH */
+	char *const *argv;	/* argv[0] is the program, looked up in PATH as
+				 * the user it runs as (spawn.h) */
 	const char *cwd;	/* where the client stands; NULL: tetherd's own */
 	uid_t uid;		/* run as this user (the client) */
 	gid_t gid;
+	/* Its environment; NULL: a clean one for a user other than tetherd's
+	 * (spawn_client_env), tetherd's own for tetherd's user. */
+	char *const *envp;
 	int log_fd;		/* its stdout and stderr (target-log.h) */
+	bool childdbg;		/* -o: child-debug on from its first instruction */
 };
-/* Starts a program traced from its first instruction. */
-struct target *engine_create(struct session *s, const struct create_params *p,
-    char *err, size_t errlen);
+/*
+ * A .create under way: the child prepares itself (user, directory, program)
+ * while the loop goes on. joined is called when it has joined the session as
+ * t, before it runs anything (settings that must hold from its first
+ * instruction go there); done once it has executed its program (t) or
+ * failed (t NULL, err says why; ordinal is the one it had joined as, or -1
+ * when it never joined). Each step (getting ready, executing the program)
+ * is bounded by operation_timeout (engine_set_op_timeout).
+ */
+struct create_op;
+typedef void (*create_joined_fn)(struct target *t, void *arg);
+typedef void (*create_done_fn)(struct target *t, int ordinal, const char *err,
+    void *arg);
+/* Starts a program traced from its first instruction: the operation, or
+ * NULL with a message in err (then neither callback is called). */
+struct create_op *engine_create(struct session *s, const struct create_params *p,
+    create_joined_fn joined, create_done_fn done, void *arg, char *err,
+    size_t errlen);
+/* Calls neither callback any more; a child that has not joined is killed
+ * (one that has is a target like any other). Returns the ordinal it joined
+ * as, or -1. */
+int engine_create_cancel(struct create_op *op);
 
 /*
  * Called once when an operation is over, with the target in its last

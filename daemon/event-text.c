@@ -9,6 +9,7 @@
 const char *const event_kinds[] = {
 	"create", "attach", "child", "exec", "signal", "exit", "detach", "kill",
 	"abandon", "adopt", "lost", "breakin", "continue", "timeout", "triage",
+	"release",
 	NULL,
 };
 

@@ -26,6 +26,9 @@ struct launch_rec {
 	const struct launch_spec *spec;	/* NULL once gone from the file */
 	int64_t target_id;		/* the running target, or 0 */
 	pid_t pid;
+	struct create_op *creating;	/* its start, under way */
+	const struct session *session;	/* of the start under way */
+	char log[64];			/* its log's provisional name */
 	int starts;
 	struct event *restart_ev;
 	TAILQ_ENTRY(launch_rec) entry;
@@ -67,43 +70,25 @@ build_env(char **extra)
 	return env;
 }
 
+/* Joined, before it runs anything: the section's options hold from its
+ * first instruction. */
 static void
-launch_start(struct launch_rec *r)
+launch_joined(struct target *t, void *arg)
 {
-	const struct launch_spec *spec = r->spec;
-	struct create_params p = {
-		.argv = spec->argv, .cwd = spec->cwd,
-		.uid = spec->has_user ? spec->uid : getuid(),
-		.gid = spec->has_user ? spec->gid : getgid(),
-	};
-	char err[PATH_MAX + 128], cmd[ARGV_LOG_MAX], **env, **saved;
-	struct session *s;
-	struct target *t;
+	struct launch_rec *r = arg;
 
-	if ((s = session_ensure(spec->opts.session)) == NULL) {
-		log_warn("target %s: cannot create session %s", r->name,
-		    spec->opts.session);
-		return;
-	}
-	/* engine_create forks at once: the child inherits environ as it is
-	 * during the call (the loop has one thread). */
-	if ((env = build_env(spec->env)) == NULL) {
-		log_warn("target %s: out of memory", r->name);
-		return;
-	}
-	/* named like the logs of .create: after the ordinal it will get */
-	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, s->next_ordinal,
-	    err, sizeof err)) == -1) {
-		log_warn("target %s: %s", r->name, err);
-		free(env);
-		return;
-	}
-	saved = environ;
-	environ = env;
-	t = engine_create(s, &p, err, sizeof err);
-	environ = saved;
-	free(env);
-	close(p.log_fd);
+	if (r->spec != NULL)
+		policy_govern(t, "target", r->name, &r->spec->opts);
+}
+
+static void
+launch_done(struct target *t, int ordinal, const char *err, void *arg)
+{
+	struct launch_rec *r = arg;
+	char cmd[ARGV_LOG_MAX];
+
+	r->creating = NULL;
+	target_log_settle(cmd_env.logdir, r->log, r->session->name, ordinal);
 	if (t == NULL) {
 		log_warn("target %s: %s", r->name, err);
 		return;
@@ -113,8 +98,48 @@ launch_start(struct launch_rec *r)
 	r->pid = t->pid;
 	log_info("target %s: started %s as |%d of session %s (pid %d)%s", r->name,
 	    argv_text(t->cmdline, ARGV_LOG_WIDTH, cmd, sizeof cmd), t->ordinal,
-	    s->name, (int)t->pid, r->starts > 1 ? ", again" : "");
-	policy_govern(t, "target", r->name, &spec->opts);
+	    t->session->name, (int)t->pid, r->starts > 1 ? ", again" : "");
+}
+
+static void
+launch_start(struct launch_rec *r)
+{
+	const struct launch_spec *spec = r->spec;
+	struct create_params p = {
+		.argv = spec->argv, .cwd = spec->cwd,
+		.uid = spec->has_user ? spec->uid : getuid(),
+		.gid = spec->has_user ? spec->gid : getgid(),
+	};
+	char err[PATH_MAX + 128], **env;
+	struct session *s;
+
+	if (r->creating != NULL)
+		return;
+	if ((s = session_ensure(spec->opts.session, geteuid())) == NULL) {
+		log_warn("target %s: cannot create session %s", r->name,
+		    spec->opts.session);
+		return;
+	}
+	if ((env = build_env(spec->env)) == NULL) {
+		log_warn("target %s: out of memory", r->name);
+		return;
+	}
+	if ((p.log_fd = target_log_create(cmd_env.logdir, s->name, r->log,
+	    sizeof r->log, err, sizeof err)) == -1) {
+		log_warn("target %s: %s", r->name, err);
+		free(env);
+		return;
+	}
+	p.envp = env;
+	r->session = s;
+	r->creating = engine_create(s, &p, launch_joined, launch_done, r, err,
+	    sizeof err);
+	free(env);
+	close(p.log_fd);
+	if (r->creating == NULL) {
+		target_log_settle(cmd_env.logdir, r->log, s->name, -1);
+		log_warn("target %s: %s", r->name, err);
+	}
 }
 
 static void
@@ -124,7 +149,7 @@ on_restart(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (quiesced || r->spec == NULL || r->target_id != 0)
+	if (quiesced || r->spec == NULL || r->target_id != 0 || r->creating != NULL)
 		return;
 	launch_start(r);
 }
@@ -165,6 +190,17 @@ on_target_end(struct target *t, enum target_state state, int exit_code,
 		r->restart_ev = evtimer_new(launch_base, on_restart, r);
 	if (r->restart_ev == NULL || delay_add(r->restart_ev, r->spec->restart_delay) == -1)
 		log_warn("target %s: cannot schedule its restart", r->name);
+}
+
+/* A start under way is not waited for any more. */
+static void
+launch_cancel(struct launch_rec *r)
+{
+	if (r->creating == NULL)
+		return;
+	target_log_settle(cmd_env.logdir, r->log, r->session->name,
+	    engine_create_cancel(r->creating));
+	r->creating = NULL;
 }
 
 void
@@ -211,9 +247,11 @@ launch_quiesce(void)
 	struct launch_rec *r;
 
 	quiesced = true;
-	TAILQ_FOREACH(r, &recs, entry)
+	TAILQ_FOREACH(r, &recs, entry) {
 		if (r->restart_ev != NULL)
 			evtimer_del(r->restart_ev);
+		launch_cancel(r);
+	}
 }
 
 void
@@ -223,6 +261,7 @@ launch_free(void)
 
 	while ((r = TAILQ_FIRST(&recs)) != NULL) {
 		TAILQ_REMOVE(&recs, r, entry);
+		launch_cancel(r);
 		if (r->restart_ev != NULL)
 			event_free(r->restart_ev);
 		free(r->name);

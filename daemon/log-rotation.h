@@ -3,7 +3,7 @@
  * a timer has the log of every live created target rotated once it is
  * larger than max_bytes, keeping keep rotations (log-files.h says how and
  * what a rotation can lose); and the logs of the targets retention deleted
- * are removed with them (schema step 7). The file work runs on the triage
+ * are removed with them (schema step 8). The file work runs on the triage
  * workers; the loop only queues it.
  */
 #ifndef TETHER_LOG_ROTATION_H

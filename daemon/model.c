@@ -221,7 +221,7 @@ session_set_allstop(struct session *s, bool allstop)
 }
 
 struct session *
-session_ensure(const char *name)
+session_ensure(const char *name, uid_t owner)
 {
 	struct session *s;
 	int64_t id;
@@ -229,7 +229,7 @@ session_ensure(const char *name)
 
 	if ((s = session_find(name)) != NULL)
 		return s;
-	if ((id = store_session_ensure(model_st, name, &next)) == -1) {
+	if ((id = store_session_ensure(model_st, name, &owner, &next)) == -1) {
 		log_warn("session %s: %s", name, store_errmsg(model_st));
 		return NULL;
 	}
@@ -237,6 +237,7 @@ session_ensure(const char *name)
 	s->id = id;
 	s->name = xstrdup(name);
 	s->next_ordinal = next;
+	s->owner = owner;
 	s->current = -1;
 	s->event = -1;
 	TAILQ_INIT(&s->targets);

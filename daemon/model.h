@@ -116,6 +116,7 @@ struct session {
 	enum sig_action sigact[SIGNAL_MAX + 1];	/* the filter, by signal number */
 	unsigned long ignored[SIGNAL_MAX + 1];	/* deliveries of ignored signals */
 	bool allstop;		/* a break stops every target of the session */
+	uid_t owner;		/* the uid that made it (schema step 7) */
 	double last_break;	/* when a break last held a target (model_now), or 0 */
 	TAILQ_ENTRY(session) entry;
 };
@@ -131,9 +132,10 @@ struct store *model_store(void);
 double model_now(void);
 
 /* Sessions. find returns NULL when there is none by that name; ensure
- * creates it (in the database too). */
+ * creates it (in the database too), owned by owner; one that exists keeps
+ * its owner. */
 struct session *session_find(const char *name);
-struct session *session_ensure(const char *name);
+struct session *session_ensure(const char *name, uid_t owner);
 struct session_list *session_all(void);
 /* Sets the default signal filter (DESIGN §3) in s. */
 void session_defaults(struct session *s);

@@ -200,7 +200,7 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 			log_debug("pid %d: ignored by policy %s", (int)pid, pol->name);
 			break;
 		}
-		if ((s = session_ensure(pol->opts.session)) == NULL)
+		if ((s = session_ensure(pol->opts.session, geteuid())) == NULL)
 			break;
 		t = engine_attach(s, pid, geteuid() == 0 ? 0 : getuid(), err, sizeof err);
 		if (t == NULL) {
@@ -608,7 +608,7 @@ apply_session(const struct run_opts *o)
 			break;
 	if (sig > SIGNAL_MAX && o->allstop == -1)
 		return;
-	if ((s = session_ensure(o->session)) == NULL)
+	if ((s = session_ensure(o->session, geteuid())) == NULL)
 		return;
 	for (sig = 1; sig <= SIGNAL_MAX; sig++)
 		if (o->sig_set[sig] && session_set_sigaction(s, sig, o->sigact[sig]) == -1)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -96,6 +97,35 @@ procfs_status(pid_t pid, struct proc_status *st)
 		errno = EINVAL;
 		return -1;
 	}
+	return 0;
+}
+
+int
+procfs_creds(pid_t pid, struct proc_creds *c)
+{
+	char path[64], buf[4096], *line;
+	struct stat sb;
+	int found = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (procfs_read(path, buf, sizeof buf) == -1)
+		return -1;
+	for (line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "Uid: %u %u %u %u", &c->uid[0], &c->uid[1],
+		    &c->uid[2], &c->uid[3]) == 4)
+			found |= 1;
+		else if (sscanf(line, "Gid: %u %u %u %u", &c->gid[0], &c->gid[1],
+		    &c->gid[2], &c->gid[3]) == 4)
+			found |= 2;
+	}
+	if (found != 3) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	if (stat(path, &sb) == -1)
+		return -1;
+	c->dump_owner = sb.st_uid;
 	return 0;
 }
 

@@ -12,6 +12,17 @@ struct proc_status {
 	unsigned long long sigcaught;	/* SigCgt: bit N-1 set when signal N has a handler */
 };
 
+/* Credentials of a process as they are now (/proc/PID/status), and the
+ * owner of /proc/PID: the process's euid when it is dumpable, root when
+ * not (it gained privileges by exec). */
+struct proc_creds {
+	uid_t uid[4];		/* real, effective, saved, filesystem */
+	gid_t gid[4];
+	uid_t dump_owner;
+};
+/* 0, or -1 with errno (ENOENT: no such process). */
+int procfs_creds(pid_t pid, struct proc_creds *c);
+
 /* Start time, clock ticks since boot (field 22 of /proc/PID/stat). 0 or -1. */
 int procfs_start_time(pid_t pid, unsigned long long *start);
 /* Now, as the start time of a process forked now would read: a fork's

@@ -128,10 +128,10 @@ void store_live_targets_free(struct live_target *list, int count)
 /* --- writing again what a failed commit lost */
 
 int store_session_restore(struct store *st, int64_t id, const char *name,
-    double created_at)
+    uid_t owner, double created_at)
 {
 	sqlite3_stmt *s = prepare(st, "INSERT OR IGNORE INTO sessions (id, name,"
-	    " created_at) VALUES (?1, ?2, ?3)");
+	    " created_at, owner) VALUES (?1, ?2, ?3, ?4)");
 	int rc;
 
 	if (s == NULL || store_write_begin(st) < 0) {
@@ -140,7 +140,8 @@ int store_session_restore(struct store *st, int64_t id, const char *name,
 	}
 	if (sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_double(s, 3, created_at) != SQLITE_OK) {
+	    sqlite3_bind_double(s, 3, created_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, (sqlite3_int64)owner) != SQLITE_OK) {
 		sqlite3_finalize(s);
 		return db_error(st);
 	}

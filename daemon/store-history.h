@@ -18,9 +18,10 @@
 
 struct store;
 
-/* The id of the session called name, without creating it: 0 when there
- * is none. From the catalog (store.h): on the loop, no database read. */
-int64_t store_session_lookup(struct store *st, const char *name);
+/* The id of the session called name, without creating it, and its owner:
+ * 0 when there is none. From the catalog (store.h): on the loop, no
+ * database read. */
+int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner);
 
 /* A row of targets in a live state (running, stopped), with its session's
  * name and its parent's ordinal (-1 when it has no parent target). */
@@ -55,7 +56,7 @@ void store_live_targets_free(struct live_target *list, int count);
  * A parent whose row is missing is not named. 0 or -1.
  */
 int store_session_restore(struct store *st, int64_t id, const char *name,
-    double created_at);
+    uid_t owner, double created_at);
 int store_target_restore(struct store *st, int64_t id, const struct target_row *row);
 
 /*

@@ -24,7 +24,7 @@
 #include "store.h"
 
 enum rec_type {
-	REC_SESSION_INSERT,	/* a id; x created_at; text name */
+	REC_SESSION_INSERT,	/* a id; n[0] owner; x created_at; text name */
 	REC_TARGET_INSERT,	/* a id, b session, c parent; n ordinal, pid, uid,
 				 * childdbg; u start_time; x joined_at;
 				 * text how, exe, cmdline, state */

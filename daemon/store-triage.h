@@ -41,7 +41,7 @@ int store_triage_load(struct store *st,
 int store_triage_take_removed(struct store *st,
     void (*cb)(void *arg, const char *path), void *arg);
 /* The same for the logs of the created targets retention deleted (schema
- * step 7): cb gets each one's name in the log directory. */
+ * step 8): cb gets each one's name in the log directory. */
 int store_logs_take_removed(struct store *st,
     void (*cb)(void *arg, const char *name), void *arg);
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -53,7 +55,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	/* A session of the catalog whose row retention deleted meanwhile is
 	 * written again; one that is there is left as it is. */
 	[S_SESSION_INSERT] =
-	    "INSERT OR IGNORE INTO sessions (id, name, created_at) VALUES (?1, ?2, ?3)",
+	    "INSERT OR IGNORE INTO sessions (id, name, created_at, owner)"
+	    " VALUES (?1, ?2, ?3, ?4)",
 	[S_TARGET_INSERT] =
 	    "INSERT INTO targets (id, session_id, ordinal, pid, start_time, how,"
 	    " parent_id, uid, exe, cmdline, state, childdbg, joined_at)"
@@ -90,6 +93,7 @@ static const char *const stmt_sql[S_COUNT] = {
 struct catalog_entry {
 	int64_t id;
 	char *name;
+	uid_t owner;		/* schema step 7 */
 	int next_ordinal;
 	int allstop;
 	char action[CATALOG_SIGNALS][16];	/* "": not set */
@@ -297,6 +301,29 @@ static void finalize_all(struct store *st)
 		sqlite3_finalize(st->stmt[i]);
 }
 
+/*
+ * The database holds every user's command lines: it is its owner's alone
+ * (DESIGN §6). SQLite makes the -wal and -shm files with the mode of the
+ * database file; those an older version left are set too.
+ */
+static int
+restrict_mode(const char *path, char *err, size_t errlen)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char name[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		if (chmod(name, 0600) == -1 && (i == 0 || errno != ENOENT)) {
+			set_err(err, errlen, "%s: cannot make it private (mode 0600): %s",
+			    name, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* --- the catalog of sessions, and the ids of new rows */
 
 static struct catalog_entry *catalog_by_name(struct store *st, const char *name)
@@ -316,7 +343,7 @@ static struct catalog_entry *catalog_by_id(struct store *st, int64_t id)
 }
 
 static struct catalog_entry *catalog_add(struct store *st, int64_t id,
-    const char *name, int next_ordinal, int allstop)
+    const char *name, uid_t owner, int next_ordinal, int allstop)
 {
 	struct catalog_entry *e = calloc(1, sizeof *e);
 
@@ -325,6 +352,7 @@ static struct catalog_entry *catalog_add(struct store *st, int64_t id,
 		return NULL;
 	}
 	e->id = id;
+	e->owner = owner;
 	e->next_ordinal = next_ordinal;
 	e->allstop = allstop;
 	HASH_ADD_KEYPTR(hh_name, st->by_name, e->name, strlen(e->name), e);
@@ -363,12 +391,13 @@ static int catalog_load(struct store *st)
 
 	if (sqlite3_prepare_v2(st->db, "SELECT s.id, s.name, max(s.next_ordinal,"
 	    " ifnull((SELECT MAX(ordinal) + 1 FROM targets t"
-	    " WHERE t.session_id = s.id), 0)), s.allstop FROM sessions s",
+	    " WHERE t.session_id = s.id), 0)), s.allstop, s.owner FROM sessions s",
 	    -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (catalog_add(st, sqlite3_column_int64(s, 0),
 		    (const char *)sqlite3_column_text(s, 1),
+		    (uid_t)sqlite3_column_int64(s, 4),
 		    sqlite3_column_int(s, 2), sqlite3_column_int(s, 3)) == NULL) {
 			rc = SQLITE_NOMEM;
 			break;
@@ -434,7 +463,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	/* Nothing is written before the database is known to be ours. */
 	if (sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
-	    check_ownership(st->db, path, &version, err, errlen) < 0)
+	    check_ownership(st->db, path, &version, err, errlen) < 0 ||
+	    restrict_mode(path, err, errlen) < 0)
 		goto fail;
 	/* SQLite falls back to reading only, silently, when it cannot write. */
 	if (sqlite3_db_readonly(st->db, "main") == 1) {
@@ -750,7 +780,8 @@ int store_apply(struct store *st, const struct store_rec *r)
 		s = st->stmt[S_SESSION_INSERT];
 		ok = sqlite3_bind_int64(s, 1, r->a) == SQLITE_OK &&
 		    bind_text(s, 2, store_rec_text(r, 0)) == SQLITE_OK &&
-		    sqlite3_bind_double(s, 3, r->x) == SQLITE_OK;
+		    sqlite3_bind_double(s, 3, r->x) == SQLITE_OK &&
+		    sqlite3_bind_int64(s, 4, (uint32_t)r->n[0]) == SQLITE_OK;
 		break;
 	case REC_TARGET_INSERT:
 		s = st->stmt[S_TARGET_INSERT];
@@ -830,7 +861,8 @@ int store_apply(struct store *st, const struct store_rec *r)
 
 /* --- sessions, targets, events */
 
-int64_t store_session_ensure(struct store *st, const char *name, int *next_ordinal)
+int64_t store_session_ensure(struct store *st, const char *name, uid_t *owner,
+    int *next_ordinal)
 {
 	struct catalog_entry *e = catalog_by_name(st, name);
 	const char *texts[1] = { name };
@@ -840,6 +872,7 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 
 	if (e != NULL) {
 		*next_ordinal = e->next_ordinal;
+		*owner = e->owner;
 		if (st->prunes == 0)
 			return e->id;
 		/* Retention may delete the row before it hears that the
@@ -847,6 +880,7 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 		r = rec_make(st, &buf, REC_SESSION_INSERT, 1, texts);
 		if (r != NULL) {
 			r->a = e->id;
+			r->n[0] = (int32_t)e->owner;
 			r->x = now();
 		}
 		if (submit(st, &buf, r) < 0)
@@ -861,11 +895,12 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 	r = rec_make(st, &buf, REC_SESSION_INSERT, 1, texts);
 	if (r != NULL) {
 		r->a = st->last_session_id + 1;
+		r->n[0] = (int32_t)*owner;
 		r->x = now();
 	}
 	if (submit(st, &buf, r) < 0)
 		return -1;
-	if ((e = catalog_add(st, ++st->last_session_id, name, 0, 0)) == NULL) {
+	if ((e = catalog_add(st, ++st->last_session_id, name, *owner, 0, 0)) == NULL) {
 		store_set_errmsg(st, "out of memory");
 		return -1;
 	}
@@ -873,11 +908,14 @@ int64_t store_session_ensure(struct store *st, const char *name, int *next_ordin
 	return e->id;
 }
 
-int64_t store_session_lookup(struct store *st, const char *name)
+int64_t store_session_lookup(struct store *st, const char *name, uid_t *owner)
 {
 	struct catalog_entry *e = catalog_by_name(st, name);
 
-	return e != NULL ? e->id : 0;
+	if (e == NULL)
+		return 0;
+	*owner = e->owner;
+	return e->id;
 }
 
 int store_session_settings(struct store *st, int64_t id, int *allstop,

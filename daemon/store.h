@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <jansson.h>
 
 struct store;
@@ -103,13 +104,15 @@ int store_write_begin(struct store *st);
 void store_set_errmsg(struct store *st, const char *msg);
 
 /*
- * The session called name, created when missing. Returns its id (> 0) and
- * sets *next_ordinal to one more than the highest ordinal it ever gave, or
- * -1 on error. The sessions of the database are read when it opens (with
- * their settings): this, store_session_settings and store_session_lookup
- * read no database.
+ * The session called name, created when missing, owned by *owner (schema
+ * step 7). Returns its id (> 0), sets *owner to the owner it has and
+ * *next_ordinal to one more than the highest ordinal it ever gave; or -1 on
+ * error. The sessions of the database are read when it opens (with their
+ * settings and owners): this, store_session_settings and
+ * store_session_lookup read no database.
  */
-int64_t store_session_ensure(struct store *st, const char *name, int *next_ordinal);
+int64_t store_session_ensure(struct store *st, const char *name, uid_t *owner,
+    int *next_ordinal);
 
 struct target_row {
 	int64_t session_id;

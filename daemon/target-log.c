@@ -1,10 +1,12 @@
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "names.h"
 #include "target-log.h"
 
@@ -53,12 +55,24 @@ target_log_path(const char *logdir, const char *session, int ordinal,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int
-target_log_create(const char *logdir, const char *session, int ordinal,
-    char *err, size_t errlen)
+/* O_EXCL: a name left by an earlier daemon is removed and made again. */
+static int
+log_open(int dfd, const char *name)
 {
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC;
-	char name[TETHER_SESSION_NAME_MAX + 32];
+	int fd;
+
+	fd = openat(dfd, name, flags, 0600);
+	if (fd == -1 && errno == EEXIST && unlinkat(dfd, name, 0) == 0)
+		fd = openat(dfd, name, flags, 0600);
+	return fd;
+}
+
+int
+target_log_create(const char *logdir, const char *session, char *pending,
+    size_t pendinglen, char *err, size_t errlen)
+{
+	static unsigned long serial;
 	const char *why;
 	int dfd, fd;
 
@@ -67,15 +81,33 @@ target_log_create(const char *logdir, const char *session, int ordinal,
 		snprintf(err, errlen, "bad session name '%s': %s", session, why);
 		return -1;
 	}
-	log_name(session, ordinal, name, sizeof name);
+	/* No session name starts with a dot: no log has this name. */
+	snprintf(pending, pendinglen, ".create-%d-%lu.log", (int)getpid(), ++serial);
 	if ((dfd = log_dir_open(logdir, err, errlen)) == -1)
 		return -1;
-	fd = openat(dfd, name, flags, 0600);
-	if (fd == -1 && errno == EEXIST && unlinkat(dfd, name, 0) == 0)
-		fd = openat(dfd, name, flags, 0600);
-	if (fd == -1)
-		snprintf(err, errlen, "cannot create the log %s/%s: %s", logdir, name,
+	if ((fd = log_open(dfd, pending)) == -1)
+		snprintf(err, errlen, "cannot create the log %s/%s: %s", logdir, pending,
 		    strerror(errno));
 	close(dfd);
 	return fd;
+}
+
+void
+target_log_settle(const char *logdir, const char *pending, const char *session,
+    int ordinal)
+{
+	char name[TETHER_SESSION_NAME_MAX + 32], err[PATH_MAX + 64];
+	int dfd;
+
+	if ((dfd = log_dir_open(logdir, err, sizeof err)) == -1) {
+		log_warn("%s", err);
+		return;
+	}
+	log_name(session, ordinal, name, sizeof name);
+	/* rename replaces a log an earlier database left under that name. */
+	if (ordinal >= 0 ? renameat(dfd, pending, dfd, name) == -1 :
+	    unlinkat(dfd, pending, 0) == -1)
+		log_warn("log %s/%s: %s", logdir, ordinal >= 0 ? name : pending,
+		    strerror(errno));
+	close(dfd);
 }

@@ -13,15 +13,21 @@
 #include <stddef.h>
 
 /*
- * Creates the log of the target that will be |ordinal of session; returns
- * its descriptor (O_CLOEXEC, append) or -1 with a message in err. A file of
- * that name left by an earlier database is replaced.
+ * Creates the log of a target about to be created in session, under a
+ * provisional name (put in pending): its ordinal is known only once it
+ * joins. Returns its descriptor (O_CLOEXEC, append) or -1 with a message in
+ * err.
  */
-/* The path of that log: 0, or -1 when it does not fit in len. */
+int target_log_create(const char *logdir, const char *session, char *pending,
+    size_t pendinglen, char *err, size_t errlen);
+/* The target joined as |ordinal: its log takes the name SESSION-ORDINAL.log
+ * (one left by an earlier database is replaced); ordinal -1: it never
+ * joined, the log is removed. Failures are logged. */
+void target_log_settle(const char *logdir, const char *pending, const char *session,
+    int ordinal);
+/* The path of the log of |ordinal of session: 0, or -1 when it does not
+ * fit in len. */
 int target_log_path(const char *logdir, const char *session, int ordinal,
     char *buf, size_t len);
-
-int target_log_create(const char *logdir, const char *session, int ordinal,
-    char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Requests are checked against the client's credentials (DESIGN §6): a
-# non-root client acts on its own targets only, cannot attach to root's
-# processes, and what it creates runs as itself.
+# non-root client acts on its own targets only (even in root's session),
+# cannot attach to root's processes, and what it creates runs as itself.
+# It adds targets to its own sessions only.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${E2E_LIB:-${0%/*}/lib.sh}"
 
@@ -64,8 +65,12 @@ assert_alive "$R" "root's sleeper"
 assert_tracer "$R" "$DAEMON_PID"
 wait_progress "$DIR/r.progress"
 
-step "nobody cannot attach to root's process"
+step "nobody cannot add to root's session"
 nb_ctl .attach "$R2"
+assert_eq "1 tetherctl: session default belongs to uid 0" "$RC $ERR" "nobody's .attach in root's session"
+
+step "nobody cannot attach to root's process"
+nb_ctl -s nb .attach "$R2"
 assert_eq 1 "$RC" "exit status of nobody's .attach of a root process
 stdout: $OUT
 stderr: $ERR"
@@ -76,18 +81,20 @@ assert_eq 1 "$(ordinals)" "ordinals after nobody's attempts"
 assert_listed 1 "$R" attach "$SLEEPER_EXE"
 
 step "what nobody creates runs as nobody"
-nb_ctl .create "$HELPERS/sleeper" "$DIR/nb/c.progress"
+nb_ctl -s nb .create "$HELPERS/sleeper" "$DIR/nb/c.progress"
 assert_eq 0 "$RC" "exit status of nobody's .create
 stdout: $OUT
 stderr: $ERR"
 C=$(pid_of_reply)
-assert_eq "$(status_line "${OUT:0:1}" 2 "$C" create "$SLEEPER_EXE")" "$OUT" "nobody's .create reply"
+# A client's target has a clean environment, without the cleanup's tag.
+CLEANUP_HOOKS+=("kill -9 $C 2>/dev/null")
+assert_eq "$(status_line "${OUT:0:1}" 0 "$C" create "$SLEEPER_EXE")" "$OUT" "nobody's .create reply"
 assert_eq "$NOBODY $NOBODY $NOBODY $NOBODY" "$(status_field "$C" Uid | tr -s '\t ' ' ')" "uids of nobody's created process"
 assert_eq "$NOBODY $NOBODY $NOBODY $NOBODY" "$(status_field "$C" Gid | tr -s '\t ' ' ')" "gids of nobody's created process"
 # The client had no supplementary group; root's must not leak in.
 GROUPS_OF_C=" $(status_field "$C" Groups) "
 [[ $GROUPS_OF_C != *" 0 "* ]] || fail "nobody's created process has group 0 (root): Groups:$GROUPS_OF_C"
 assert_tracer "$C" "$DAEMON_PID"
-release_if_held "$C"
+TETHER_SESSION=nb release_if_held "$C"
 wait_until test -s "$DIR/nb/c.progress"
 assert_eq "$NOBODY" "$(stat -c %u "$DIR/nb/c.progress")" "owner of the file nobody's created process wrote"

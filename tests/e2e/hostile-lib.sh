@@ -11,6 +11,8 @@
 #                             name is left in LAST_USER
 #   as_user USER CMD...       runs CMD as USER (uid, primary gid, groups),
 #                             keeping the environment, in USER's home
+#   spawn_as USER CMD...      the same in the background; LAST_PID is CMD's
+#                             own pid (as spawn)
 #   hostile_ctl USER ARGS...  tetherctl -S $SOCK ARGS as USER; sets OUT, ERR,
 #                             RC as ctl_try does
 #   hostile_ctl_expect RC USER ARGS...  the same, and the exit status is RC
@@ -32,9 +34,23 @@ HOSTILE_GROUP=${HOSTILE_PREFIX}g
 HOSTILE_USERS=()
 HOSTILE_GROUPS=()
 
+# kill_user_processes USER: what tetherd started for USER does not carry
+# TETHER_E2E_TAG (a client's targets get a clean environment).
+kill_user_processes() {
+	local uid f p
+	uid=$(id -u "$1") || return 0
+	for f in /proc/[0-9]*/status; do
+		[[ $(proc_file "$f") =~ $'\n'Uid:[[:blank:]]+$uid[[:blank:]] ]] || continue
+		p=${f#/proc/}
+		kill -9 "${p%/status}" 2>/dev/null
+	done
+	return 0
+}
+
 hostile_remove_users() {
 	local u g
 	for u in "${HOSTILE_USERS[@]}"; do
+		kill_user_processes "$u"
 		# -f: a process of the user that outlived the test's cleanup
 		# must not keep its account.
 		userdel -f "$u" >/dev/null 2>&1 || echo "cannot remove user $u" >&2
@@ -71,15 +87,26 @@ hostile_user
 HOSTILE_USER=$LAST_USER
 HOSTILE_UID=$(id -u "$HOSTILE_USER")
 
+# as_command USER: the words that run a command as USER. setpriv, not
+# runuser: no PAM session, the environment is kept (the cleanup finds the
+# user's processes by TETHER_E2E_TAG), and env and setpriv exec the command
+# in the same process.
+as_command() {
+	local home=$DIR/home/$1
+	AS=(env -C "$home" HOME="$home" USER="$1" LOGNAME="$1"
+		setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups)
+}
+
 as_user() {
-	local user=$1 home
+	as_command "$1"
 	shift
-	home=$DIR/home/$user
-	# setpriv, not runuser: no PAM session, the environment is kept (the
-	# cleanup finds the user's processes by TETHER_E2E_TAG), and the
-	# command keeps the pid spawn gives.
-	(cd "$home" && HOME=$home USER=$user LOGNAME=$user exec setpriv \
-		--reuid="$user" --regid="$(id -g "$user")" --init-groups "$@")
+	"${AS[@]}" "$@"
+}
+
+spawn_as() {
+	as_command "$1"
+	shift
+	spawn "${AS[@]}" "$@"
 }
 
 hostile_ctl() {

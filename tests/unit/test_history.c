@@ -115,12 +115,12 @@ static void make_old_database(const char *path, int version)
 	raw_exec(path, v1_data);
 }
 
-/* from: the version the database had; its rows were written after its
- * own steps ran, so only what later steps made of them is checked. */
-static void check_migrated(const char *path, int from)
+/* A database left at version `version`, brought up to date. */
+static void check_migrated(const char *path, int version)
 {
 	struct store *st;
 	int next = -1;
+	uid_t owner = 0;
 
 	st = open_ok(path);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), schema_step_count);
@@ -154,18 +154,20 @@ static void check_migrated(const char *path, int from)
 	assert_string_equal(raw_text(path, "SELECT group_concat(name, ' ') FROM sqlite_master"
 	    " WHERE type = 'index' AND name IN ('targets_state', 'targets_live')"), "targets_live");
 	/* version 6: why each ended, from its state, exit status and the
-	 * limit whose action ended it (a dump did not end the target) */
-	if (from < 6)
-		assert_string_equal(raw_text(path, "SELECT group_concat(ifnull(reason, '-')"
-		    " || ':' || ifnull(ended_by, '-'), ' ') FROM (SELECT * FROM targets"
-		    " ORDER BY id)"),
-		    "-:- exit:- crash:- lost:- break-timeout:- killed:- timeout:-");
-	/* version 7: the logs of pruned created targets are noted */
+	 * limit whose action ended it (a dump did not end the target);
+	 * rows written after it (by a version-6 daemon) carry their own */
+	assert_string_equal(raw_text(path, "SELECT group_concat(ifnull(reason, '-') || ':'"
+	    " || ifnull(ended_by, '-'), ' ') FROM (SELECT * FROM targets ORDER BY id)"),
+	    version < 6 ? "-:- exit:- crash:- lost:- break-timeout:- killed:- timeout:-" :
+	    "-:- -:- -:- -:- -:- -:- -:-");
+	/* version 7: the sessions it had are root's */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sessions WHERE owner = 0"), 2);
+	/* version 8: the logs of pruned created targets are noted there */
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM logs_removed"), 0);
 	/* and the store works on it */
-	assert_int_equal(store_session_ensure(st, "default", &next), 1);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), 1);
 	assert_int_equal(next, 3);
-	assert_int_equal(store_session_ensure(st, "farm", &next), 2);
+	assert_int_equal(store_session_ensure(st, "farm", &owner, &next), 2);
 	assert_int_equal(next, 4);
 	store_close(st);
 }
@@ -226,8 +228,9 @@ static void test_live_targets(void **state)
 	struct store *st = open_ok(fx->db);
 	struct live_target *list;
 	int next, n;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t b = store_session_ensure(st, "farm", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t b = store_session_ensure(st, "farm", &owner, &next);
 	int64_t p = add(st, a, 0, 100, "attach", 0, "running", 1.0);
 	int64_t c = add(st, a, 1, 101, "child", p, "stopped", 2.0);
 	int64_t gone = add(st, a, 2, 102, "create", 0, "running", 3.0);
@@ -292,8 +295,9 @@ static void test_history(void **state)
 	struct store *st = open_ok(fx->db);
 	struct history_filter all = { .ordinal = -1, .pid = -1 }, f;
 	int next;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t other = store_session_ensure(st, "other", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t other = store_session_ensure(st, "other", &owner, &next);
 	int64_t t0 = add(st, a, 0, 100, "attach", 0, "running", 10.0);
 	int64_t t1 = add(st, a, 1, 101, "child", t0, "running", 11.0);
 	int64_t t2 = add(st, a, 2, 100, "create", 0, "running", 12.0);
@@ -347,8 +351,9 @@ static void test_events_query(void **state)
 	struct store *st = open_ok(fx->db);
 	struct event_filter all = { .ordinal = -1, .pid = -1 }, f;
 	int next;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t other = store_session_ensure(st, "other", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t other = store_session_ensure(st, "other", &owner, &next);
 	int64_t t0 = add(st, a, 0, 100, "attach", 0, "running", 10.0);
 	int64_t t1 = add(st, a, 1, 101, "child", t0, "running", 11.0);
 	int64_t t2 = add(st, a, 2, 100, "create", 0, "running", 12.0);
@@ -413,8 +418,9 @@ static void test_prune(void **state)
 	struct store *st = open_ok(fx->db);
 	struct prune_stats ps;
 	int next, n, rounds = 0;
-	int64_t a = store_session_ensure(st, "default", &next);
-	int64_t old = store_session_ensure(st, "old", &next);
+	uid_t owner = 0;
+	int64_t a = store_session_ensure(st, "default", &owner, &next);
+	int64_t old = store_session_ensure(st, "old", &owner, &next);
 	int64_t live, parent, child, recent, high, o0, grand;
 	int64_t used;
 	int i;
@@ -475,7 +481,7 @@ static void test_prune(void **state)
 	assert_string_equal(raw_text(fx->db, "SELECT group_concat(name) FROM sessions"), "default");
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sessions WHERE id = 2"), 0);
 	/* ordinals are not given again */
-	assert_int_equal(store_session_ensure(st, "default", &next), a);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), a);
 	assert_int_equal(next, 6);
 	assert_string_equal(raw_text(fx->db, "PRAGMA integrity_check"), "ok");
 

@@ -164,9 +164,10 @@ static void test_write_and_read_back(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next = -1;
+	uid_t owner = 0;
 	int64_t sid, t0, t1, ev;
 
-	sid = store_session_ensure(st, "default", &next);
+	sid = store_session_ensure(st, "default", &owner, &next);
 	assert_true(sid > 0);
 	assert_int_equal(next, 0);
 	t0 = add_target(st, sid, 0, 4312, "attach", 0, "running");
@@ -213,7 +214,8 @@ static void test_updates(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next;
-	int64_t sid = store_session_ensure(st, "default", &next);
+	uid_t owner = 0;
+	int64_t sid = store_session_ensure(st, "default", &owner, &next);
 	int64_t t = add_target(st, sid, 0, 100, "create", 0, "running");
 
 	assert_int_equal(store_target_set_state(st, t, "stopped"), 0);
@@ -235,7 +237,8 @@ static void test_target_end(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next;
-	int64_t sid = store_session_ensure(st, "default", &next);
+	uid_t owner = 0;
+	int64_t sid = store_session_ensure(st, "default", &owner, &next);
 	int64_t a = add_target(st, sid, 0, 100, "create", 0, "running");
 	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "stopped");
 	int64_t c = add_target(st, sid, 2, 102, "attach", 0, "running");
@@ -274,6 +277,7 @@ static void test_dirty_hook(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int calls = 0, next;
+	uid_t owner = 0;
 	int64_t sid, t;
 
 	store_set_dirty_hook(st, count_calls, &calls);
@@ -281,7 +285,7 @@ static void test_dirty_hook(void **state)
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(calls, 0);
 
-	sid = store_session_ensure(st, "default", &next);
+	sid = store_session_ensure(st, "default", &owner, &next);
 	assert_int_equal(calls, 1);
 	t = add_target(st, sid, 0, 100, "create", 0, "running");
 	assert_true(store_event(st, sid, t, 1.0, "create", NULL) > 0);
@@ -291,7 +295,7 @@ static void test_dirty_hook(void **state)
 	assert_int_equal(calls, 1);
 
 	/* reading an existing session writes nothing */
-	assert_int_equal(store_session_ensure(st, "default", &next), sid);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), sid);
 	assert_int_equal(calls, 1);
 	assert_int_equal(store_commit(st), 0);
 
@@ -319,7 +323,8 @@ static void test_dirty_hook_set_late(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int calls = 0, next;
-	int64_t sid = store_session_ensure(st, "default", &next);
+	uid_t owner = 0;
+	int64_t sid = store_session_ensure(st, "default", &owner, &next);
 
 	assert_true(sid > 0);
 	store_set_dirty_hook(st, count_calls, &calls);
@@ -339,14 +344,15 @@ static void test_next_ordinal(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next = -1;
+	uid_t owner = 0;
 	int64_t sid, other;
 
-	sid = store_session_ensure(st, "default", &next);
+	sid = store_session_ensure(st, "default", &owner, &next);
 	assert_int_equal(next, 0);
 	assert_true(add_target(st, sid, 0, 100, "create", 0, "running") > 0);
 	assert_true(add_target(st, sid, 1, 101, "create", 0, "running") > 0);
 	assert_true(add_target(st, sid, 2, 102, "create", 0, "exited") > 0);
-	other = store_session_ensure(st, "other", &next);
+	other = store_session_ensure(st, "other", &owner, &next);
 	assert_true(other > 0 && other != sid);
 	assert_int_equal(next, 0);
 	assert_true(add_target(st, other, 0, 200, "create", 0, "running") > 0);
@@ -354,11 +360,11 @@ static void test_next_ordinal(void **state)
 
 	st = open_ok(fx->db);
 	next = -1;
-	assert_int_equal(store_session_ensure(st, "default", &next), sid);
+	assert_int_equal(store_session_ensure(st, "default", &owner, &next), sid);
 	assert_int_equal(next, 3);
-	assert_int_equal(store_session_ensure(st, "other", &next), other);
+	assert_int_equal(store_session_ensure(st, "other", &owner, &next), other);
 	assert_int_equal(next, 1);
-	assert_true(store_session_ensure(st, "third", &next) > other);
+	assert_true(store_session_ensure(st, "third", &owner, &next) > other);
 	assert_int_equal(next, 0);
 	store_close(st);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sessions"), 3);
@@ -371,7 +377,8 @@ static void test_lost_then_readopted(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next;
-	int64_t sid = store_session_ensure(st, "default", &next);
+	uid_t owner = 0;
+	int64_t sid = store_session_ensure(st, "default", &owner, &next);
 	int64_t a = add_target(st, sid, 0, 100, "create", 0, "running");
 	int64_t b = add_target(st, sid, 1, 101, "attach", 0, "running");
 
@@ -400,7 +407,8 @@ static void test_write_errors(void **state)
 	struct fixture *fx = *state;
 	struct store *st = open_ok(fx->db);
 	int next;
-	int64_t sid = store_session_ensure(st, "default", &next);
+	uid_t owner = 0;
+	int64_t sid = store_session_ensure(st, "default", &owner, &next);
 
 	assert_true(add_target(st, sid, 0, 100, "create", 0, "running") > 0);
 	/* ordinals are unique in a session */

@@ -1,4 +1,4 @@
--- tether database schema, step 7: the logs of created targets go with their
+-- tether database schema, step 8: the logs of created targets go with their
 -- targets. A created target's output is the file SESSION-ORDINAL.log in the
 -- daemon's log directory (and its rotations, .1, .2 ...); when retention
 -- deletes the target, its log's name moves to logs_removed, where the daemon

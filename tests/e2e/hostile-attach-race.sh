@@ -1,0 +1,65 @@
+#!/bin/bash
+# Attack: the user asks tetherd to .attach its own process while that
+# process is in the middle of an exec of a setuid program. tetherd reads
+# the process's uids (still all the user's), then seizes it; the exec ends
+# first and gives it root's effective uid (the kernel makes PTRACE_SEIZE
+# wait for an exec under way). tetherd must look again once the process is
+# seized, and let it go. The exec is held in the middle by stallfs: the
+# program is a setuid-root copy of sleep on it, and its first read waits
+# until the test says so.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "${E2E_LIB:-${0%/*}/lib.sh}"
+. "${E2E_LIB%/*}/hostile-lib.sh"
+
+[ -c /dev/fuse ] || skip "no /dev/fuse"
+case $(uname -m) in
+x86_64) NR_PTRACE=101 ;;
+aarch64) NR_PTRACE=117 ;;
+*) skip "the ptrace system call number of $(uname -m) is not known here" ;;
+esac
+
+hostile_start_daemon
+U=$HOSTILE_USER
+UID_U=$HOSTILE_UID
+
+mkdir -m 0755 "$DIR/fs"
+CLEANUP_HOOKS+=("umount -l '$DIR/fs' 2>/dev/null")
+spawn "$HELPERS/stallfs" "$DIR/fs" "$DIR/fs.held" "$(command -v sleep)"
+STALL=$LAST_PID
+wait_until eval "test -e '$DIR/fs.ready' || ! is_alive $STALL"
+test -e "$DIR/fs.ready" || skip "stallfs cannot mount"
+
+uids_of() {
+	status_field "$1" Uid | tr -s '\t ' ' '
+}
+
+# in_ptrace: the daemon's loop waits in PTRACE_SEIZE.
+in_ptrace() {
+	[ "$(cut -d' ' -f1 "/proc/$DAEMON_PID/syscall" 2>/dev/null)" == "$NR_PTRACE" ]
+}
+
+step "the user's process, in the middle of its exec of a setuid program"
+mkfifo -m 0666 "$DIR/go"
+spawn_as "$U" /bin/sh -c "read x <'$DIR/go'; exec '$DIR/fs/prog' 1000"
+P=$LAST_PID
+echo go >"$DIR/go"
+wait_until test -e "$DIR/fs.held"
+assert_eq "$UID_U $UID_U $UID_U $UID_U" "$(uids_of "$P")" "uids of the process, its exec held"
+
+step "the user's .attach: checked before the seize, which waits for the exec"
+as_user "$U" "$BIN/tetherctl" -S "$SOCK" -s mine .attach "$P" >"$DIR/attach.out" 2>"$DIR/attach.err" &
+ATTACH=$!
+wait_until in_ptrace
+
+step "the exec ends with root's effective uid: tetherd looks again and lets it go"
+kill -USR1 "$STALL"
+RC=0
+wait "$ATTACH" || RC=$?
+assert_eq 1 "$RC" "exit status of the user's .attach"
+assert_eq "tetherctl: permission denied: process $P runs as uids $UID_U 0 0 0 (real, effective, saved, filesystem)" \
+	"$(<"$DIR/attach.err")" "the .attach's error"
+assert_eq "$UID_U 0 0 0" "$(uids_of "$P")" "uids of the process after its exec"
+wait_until tracer_is "$P" 0
+assert_alive "$P" "the process let go"
+assert_eq 0 "$(db "SELECT count(*) FROM targets WHERE pid = $P")" "rows of the process"
+hostile_ctl_expect 1 "$U" -s mine "|~[$P] k"
