@@ -377,7 +377,7 @@ fail:
 	return -1;
 }
 
-void store_stop(struct store *st)
+static void stop_thread(struct store *st, bool run_jobs)
 {
 	if (!st->threaded)
 		return;
@@ -389,14 +389,24 @@ void store_stop(struct store *st)
 	wake_thread(st);
 	pthread_join(st->thread, NULL);
 	st->threaded = false;
-	/* Counted, and said; the loop and its clients are gone. */
-	take_completions(st, false);
+	take_completions(st, run_jobs);
 	event_free(st->efd_ev);
 	st->efd_ev = NULL;
 	close(st->efd);
 	st->efd = -1;
 	pthread_cond_destroy(&st->wake);
 	pthread_mutex_destroy(&st->lock);
+}
+
+void store_settle(struct store *st)
+{
+	stop_thread(st, true);
+}
+
+void store_stop(struct store *st)
+{
+	/* Counted, and said; the loop and its clients are gone. */
+	stop_thread(st, false);
 }
 
 void store_queue_free(struct store *st)

@@ -53,9 +53,15 @@ void store_close(struct store *st);	/* commits what is pending */
  * Starts the store's thread; from then on the writes are queued and the
  * loop of base hears of each batch. store_stop hands the thread what is
  * left, waits for it to be written (a lock held by another process is
- * waited out for at most a few seconds) and ends the thread.
+ * waited out for at most a few seconds) and ends the thread; from then on
+ * writes are made at once, on the caller's thread. store_settle does the
+ * same at a shutdown whose loop has ended but whose clients and timers
+ * still exist: the jobs in flight get their done callbacks (which answer
+ * clients and free what the jobs hold). store_stop, for when those are
+ * gone, drops them.
  */
 int store_start(struct store *st, struct event_base *base, char *err, size_t errlen);
+void store_settle(struct store *st);
 void store_stop(struct store *st);
 
 void store_set_dirty_hook(struct store *st, void (*hook)(void *), void *arg);

@@ -368,6 +368,9 @@ main(int argc, char **argv)
 		log_warn("event loop failed");
 	else
 		status = 0;
+	/* The jobs in flight (a retention pass, a query) end while what
+	 * they answer still exists; later writes are made at once. */
+	store_settle(st);
 out_control:
 	config_stop();
 	retention_stop();

@@ -24,13 +24,19 @@ COLUMNS=100 "$TETHERCTL" -S "$SOCK" events -f >"$DIR/follow.txt" 2>&1 &
 FT=$!
 "$TETHERCTL" -S "$SOCK" --json events -f >"$DIR/follow.json" 2>&1 &
 FJ=$!
-# The followers are subscribed once a request from each has been answered:
-# wait for their first line, an event of a target joined for the purpose.
+# The followers are subscribed once they have heard an event: a target
+# joined for the purpose is broken in on and let go until both have a line
+# (a follower that subscribed after the first break-in hears the next).
 spawn_sleeper mark
 MARK=$LAST_PID
 attach "$MARK"
-wait_until has_lines "$DIR/follow.txt" 1
-wait_until has_lines "$DIR/follow.json" 1
+followers_heard() {
+	has_lines "$DIR/follow.txt" 1 && has_lines "$DIR/follow.json" 1 && return 0
+	ctl .breakin
+	ctl g
+	return 1
+}
+wait_until followers_heard
 attach "$T"
 
 # cut_check WHAT ARGS...: tetherctl ARGS prints a line that ends with the
@@ -73,7 +79,14 @@ WHOLE=$(grep -F -- "$SHOWN" <<<"$OUT")
 PREFIX=${WHOLE%"$SHOWN"}
 assert_eq "$PREFIX${SHOWN:0:$((100 - ${#PREFIX} - 3))}..." "$LINE" "events -f with COLUMNS=100"
 assert_eq 100 "${#LINE}" "width of the events -f line"
-wait_until test "$(grep -c '"kind":"attach"' "$DIR/follow.json")" -ge 2
+attach_of_t_heard() {
+	"$PY" -c '
+import json, sys
+sys.exit(0 if any(e.get("kind") == "attach" and e.get("pid") == int(sys.argv[2])
+    for e in map(json.loads, open(sys.argv[1]))) else 1)
+' "$DIR/follow.json" "$T"
+}
+wait_until attach_of_t_heard
 assert_eq "$WHOLE_JSON" "$("$PY" -c '
 import json, sys
 for line in open(sys.argv[1]):
