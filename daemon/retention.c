@@ -17,7 +17,6 @@
 static struct event *timer;
 static struct store *ret_store;
 static struct retention_params params;
-static struct prune_job *pending;	/* the batch the store's thread has */
 
 static void
 schedule(double seconds)
@@ -84,14 +83,6 @@ prune_run(struct store *st, void *arg)
 	}
 }
 
-static void
-prune_job_free(struct prune_job *j)
-{
-	free(j->held);
-	free(j->deleted);
-	free(j);
-}
-
 /*
  * More to do: the next batch runs on the next loop iteration, after
  * whatever else is waiting; nothing left: the next check is an interval
@@ -121,8 +112,9 @@ prune_done(void *arg)
 	}
 	if (timer != NULL)
 		schedule(j->n > 0 ? 0 : params.interval);
-	pending = NULL;
-	prune_job_free(j);
+	free(j->held);
+	free(j->deleted);
+	free(j);
 }
 
 static void
@@ -151,7 +143,6 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	j->params = params;
 	j->now = model_now();
 	store_prune_started(ret_store);
-	pending = j;
 	store_job(ret_store, prune_run, prune_done, j);
 }
 
@@ -189,14 +180,6 @@ retention_stop(void)
 	if (timer != NULL)
 		event_free(timer);
 	timer = NULL;
-}
-
-void
-retention_free(void)
-{
-	if (pending != NULL)
-		prune_job_free(pending);
-	pending = NULL;
 }
 
 /* A number with an optional one-letter unit from units (multipliers). */

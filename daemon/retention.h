@@ -32,9 +32,6 @@ int retention_start(struct event_base *base, struct store *st,
 /* Applies new limits (a configuration reload); the timer restarts. */
 int retention_set(const struct retention_params *p);
 void retention_stop(void);
-/* Once the store is closed: frees a batch the daemon stopped before it was
- * over (its done never runs). */
-void retention_free(void);
 
 /* Parsers for the command line and the configuration file: "90", "30s",
  * "15m", "12h", "30d" (seconds) and "4096", "512K", "100M", "2G" (bytes,

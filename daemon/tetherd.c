@@ -394,7 +394,6 @@ out_store:
 		status = 1;
 	}
 	store_close(st);
-	retention_free();
 	model_free();
 	triage_files_free();
 	config_stop();
