@@ -159,9 +159,24 @@ static void
 client_send(struct client *c, json_t *reply)
 {
 	struct reply_line l;
+	size_t unsent;
 
 	if (c->bev == NULL)
 		return;
+	/*
+	 * What the client has not read of the replies before this one: past
+	 * the bound it does not read what it asked for (or follows events it
+	 * does not read), and the daemon will not hold more. One reply is
+	 * always taken whole, however long (events of a long history).
+	 */
+	unsent = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if (unsent > max_backlog) {
+		log_warn("a client of uid %u (pid %d) does not read: %zu bytes unsent "
+		    "(max_client_backlog %zu): cut off", (unsigned)c->cred.uid,
+		    (int)c->cred.pid, unsent, max_backlog);
+		client_close(c);
+		return;
+	}
 	l.len = 0;
 	if ((l.chains = evbuffer_new()) == NULL) {
 		log_warn("out of memory: a reply is lost");
@@ -173,14 +188,6 @@ client_send(struct client *c, json_t *reply)
 		log_warn("cannot encode a reply");
 		client_close(c);
 	} else if (bufferevent_write_buffer(c->bev, l.chains) == -1) {
-		client_close(c);
-	} else if (evbuffer_get_length(bufferevent_get_output(c->bev)) > max_backlog) {
-		/* It does not read what it asked for (or follows events it
-		 * does not read): the daemon will not hold it all. */
-		log_warn("a client of uid %u (pid %d) does not read: %zu bytes unsent "
-		    "(max_client_backlog %zu): cut off", (unsigned)c->cred.uid,
-		    (int)c->cred.pid, evbuffer_get_length(bufferevent_get_output(c->bev)),
-		    max_backlog);
 		client_close(c);
 	}
 	evbuffer_free(l.chains);

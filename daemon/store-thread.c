@@ -16,6 +16,8 @@
  * targets are written again (adopt_resync). The loop never waits.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,13 +79,36 @@ static struct store_block *block_get(struct store *st, size_t need)
 	return b;
 }
 
-/* Appends b to what the thread will take; it is woken by the flush. */
-static void block_hand(struct store *st, struct store_block *b)
+/*
+ * Appends b to what the thread will take; it is woken by the flush. With
+ * may_copy, b's records are copied into the last block handed over if the
+ * thread has not taken it yet and it has room, and b stays the caller's:
+ * while the thread is busy (a long query, a locked database) a batch per
+ * stop would otherwise pin a whole block each, and the queue's bound
+ * would count batches, not records. Returns whether b was copied.
+ */
+static bool block_hand(struct store *st, struct store_block *b, bool may_copy)
 {
+	struct store_block *last;
+	bool copied = false;
+
 	pthread_mutex_lock(&st->lock);
-	*st->handed_tail = b;
-	st->handed_tail = &b->next;
+	if (may_copy && st->handed != NULL) {
+		last = (struct store_block *)(void *)((char *)st->handed_tail -
+		    offsetof(struct store_block, next));
+		if (last->cap - last->used >= b->used) {
+			memcpy(last->data + last->used, b->data, b->used);
+			last->used += b->used;
+			last->mark_end = b->mark_end;
+			copied = true;
+		}
+	}
+	if (!copied) {
+		*st->handed_tail = b;
+		st->handed_tail = &b->next;
+	}
 	pthread_mutex_unlock(&st->lock);
+	return copied;
 }
 
 /* A record that cannot be queued: said at once, written again later. */
@@ -113,7 +138,7 @@ struct store_rec *store_queue_reserve(struct store *st, size_t size)
 			return NULL;
 		}
 		if (st->cur != NULL)
-			block_hand(st, st->cur);
+			block_hand(st, st->cur, false);
 		st->cur = b;
 	}
 	r = (struct store_rec *)(b->data + b->used);
@@ -140,8 +165,11 @@ void store_flush(struct store *st)
 	st->hook_called = 0;
 	if (st->cur == NULL || st->cur->used == 0)
 		return;
-	block_hand(st, st->cur);
-	st->cur = NULL;
+	if (block_hand(st, st->cur, true)) {
+		st->cur->used = 0;
+		st->cur->mark_end = st->mark;
+	} else
+		st->cur = NULL;
 	wake_thread(st);
 }
 
