@@ -5,39 +5,16 @@
 #include <string.h>
 
 #include "argv-text.h"
+#include "utf8.h"
 
-/* The length of the well-formed UTF-8 character at p (as RFC 3629 and
- * jansson read it: no overlong form, no surrogate), or 0. */
+/* The length of the well-formed UTF-8 character at p, in a string that
+ * ends with its NUL, or 0. */
 static size_t
 utf8_len(const unsigned char *p)
 {
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
+	int n = utf8_sequence(p, strnlen((const char *)p, 4));
 
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* Whether the character of n bytes at p shows as '?': a control (C0, DEL,
