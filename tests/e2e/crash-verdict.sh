@@ -26,6 +26,13 @@ crash_under_shell() {
 	wait_until db_state_is "$CR" running
 	kill -USR1 "$CR"
 	wait_until test -s "$DIR/$1.status"
+	# The shell sees the end at once; the daemon writes it on its store
+	# thread a moment later.
+	wait_until row_ended "$CR"
+}
+
+row_ended() { # PID: its row has its end
+	[ -n "$(db "SELECT ended_at FROM targets WHERE pid = $1 AND ended_at IS NOT NULL")" ]
 }
 
 # target_with_cmdline TEXT: prints the pid of the target whose command line
