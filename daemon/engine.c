@@ -241,6 +241,35 @@ resume_new_child(pid_t tid)
 	return true;
 }
 
+/*
+ * Parents whose fork stop is left for the end of the drain (on_sigchld):
+ * at a fork, the child is what the workload waits for (the parent mostly
+ * goes on to wait for it), and a parent resumed first was woken on the
+ * loop's CPU and took it from the loop before the child was resumed (a
+ * quarter of the forks of a fork storm, spread over two CPUs).
+ */
+#define DEFERRED_MAX 32
+static pid_t deferred[DEFERRED_MAX];
+static int ndeferred;
+
+/* Resumes the parents left stopped by on_new_task, unless an operation
+ * or a hold has taken their target meanwhile (they are stopped, as those
+ * want them). */
+static void
+resume_deferred(void)
+{
+	struct thread *th;
+	int i;
+
+	for (i = 0; i < ndeferred; i++) {
+		th = thread_by_tid(deferred[i]);
+		if (th != NULL && th->state == TH_STOPPED && th->stop == STOP_EVENT &&
+		    resume_first(th))
+			thread_resume(th);
+	}
+	ndeferred = 0;
+}
+
 /* A fork, vfork or clone event of th: the new task is tid. */
 static void
 on_new_task(struct thread *th, int event)
@@ -260,6 +289,15 @@ on_new_task(struct thread *th, int event)
 	 * exit, and cannot stop until then. */
 	if (event == PTRACE_EVENT_VFORK)
 		th->vfork_child = tid;
+	/* A traced child first, recorded, then its parent at the drain's end. */
+	if (resumed && event != PTRACE_EVENT_CLONE && t->childdbg &&
+	    ndeferred < DEFERRED_MAX) {
+		th->stop = STOP_EVENT;
+		th->state = TH_STOPPED;
+		deferred[ndeferred++] = th->tid;
+		new_task(t, th->tid, tid, event, true);
+		return;
+	}
 	/* The new task's own first stop is only handled once it has been
 	 * put in the model below, or resumed at once (resume_new_child). */
 	if (resumed)
@@ -576,9 +614,10 @@ on_sigchld(evutil_socket_t fd, short what, void *arg)
 		if (tid == -1 && errno != ECHILD)
 			log_warn("waitpid: %s", strerror(errno));
 		if (tid <= 0)
-			return;
+			break;
 		handle_status(tid, status);
 	}
+	resume_deferred();
 }
 
 int
