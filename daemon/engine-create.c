@@ -24,6 +24,7 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
+#include "seize.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -120,11 +121,15 @@ create_join(struct create_op *op)
 		.how = HOW_CREATE, .pid = op->sp.pid, .uid = op->sp.uid,
 		.cmdline = op->cmdline, .childdbg = op->childdbg,
 	};
+	enum seize_result seized;
 	struct target *t;
 	char *real;
 
-	if (ptrace(PTRACE_SEIZE, op->sp.pid, 0, TRACE_OPTIONS) == -1) {
+	/* It waits at its gate, before its exec: its seize cannot find it in
+	 * the middle of one. Were it to, the try's bound ends the .create. */
+	if ((seized = seize_try(op->sp.pid, TRACE_OPTIONS)) != SEIZE_OK) {
 		snprintf(op->err, sizeof op->err, "cannot trace the new process: %s",
+		    seized == SEIZE_BUSY ? "it is in the middle of an exec" :
 		    strerror(errno));
 		spawn_abort(&op->sp);
 		create_finish(op, NULL);

@@ -335,6 +335,7 @@ main(int argc, char **argv)
 	 * the others marked lost. Committed before anyone can ask. The
 	 * policies' limits are watched first: a re-adopted target keeps its. */
 	policy_init(base);
+	engine_set_op_timeout(config_running()->daemon.operation_timeout);
 	if (adopt_all(st, readopt, &adopted) == -1 || store_commit(st) == -1) {
 		log_warn("database: %s", store_errmsg(st));
 		goto out_control;
