@@ -54,7 +54,7 @@ struct create_params {
 	uid_t uid;		/* run as this user (the client) */
 	gid_t gid;
 	/* Its environment; NULL: a clean one for a user other than tetherd's
-	 * (spawn_client_env), tetherd's own for tetherd's user. */
+	 * (spawn.h), tetherd's own for tetherd's user. */
 	char *const *envp;
 	int log_fd;		/* its stdout and stderr (target-log.h) */
 	bool childdbg;		/* -o: child-debug on from its first instruction */
