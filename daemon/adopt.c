@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -10,6 +9,7 @@
 
 #include "argv-text.h"
 #include "adopt.h"
+#include "delay.h"
 #include "engine.h"
 #include "log.h"
 #include "model.h"
@@ -146,15 +146,6 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 	return t;
 }
 
-static double
-monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * Runs before the loop serves anyone (tetherd.c), so it may wait, within
  * a bound: a process in the middle of an exec cannot be seized until the
@@ -183,7 +174,7 @@ adopt_all(struct store *st, bool readopt, struct adopt_result *res)
 	}
 	for (i = 0; i < n; i++)
 		held[i] = adopt_one(st, &list[i], readopt, res);
-	deadline = monotonic_now() + engine_op_timeout();
+	deadline = delay_clock() + engine_op_timeout();
 	do {
 		waiting = 0;
 		for (i = 0; i < n; i++) {
@@ -201,7 +192,7 @@ adopt_all(struct store *st, bool readopt, struct adopt_result *res)
 				held[i] = NULL;
 				break;
 			case ATTACH_BUSY:
-				if (monotonic_now() < deadline) {
+				if (delay_clock() < deadline) {
 					waiting++;
 					break;
 				}

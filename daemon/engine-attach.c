@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <time.h>
 
 #include <event2/event.h>
 
+#include "delay.h"
 #include "engine-internal.h"
 #include "log.h"
 #include "seize.h"
@@ -40,20 +40,11 @@ struct seize_wait {
 	void *arg;
 	const void *owner;
 	int64_t target_id;	/* the threads of this target */
-	double deadline;	/* CLOCK_MONOTONIC seconds */
+	double deadline;	/* delay_clock() */
 	TAILQ_ENTRY(seize_wait) entry;
 };
 static TAILQ_HEAD(, seize_wait) waits = TAILQ_HEAD_INITIALIZER(waits);
 static struct event *tick;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 arm_tick(void)
@@ -73,7 +64,7 @@ wait_new(pid_t pid)
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return NULL;
 	w->pid = pid;
-	w->deadline = now() + engine_op_timeout();
+	w->deadline = delay_clock() + engine_op_timeout();
 	TAILQ_INSERT_TAIL(&waits, w, entry);
 	arm_tick();
 	return w;
@@ -146,7 +137,7 @@ static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct seize_wait *w;
-	double at = now();
+	double at = delay_clock();
 
 	(void)fd;
 	(void)what;

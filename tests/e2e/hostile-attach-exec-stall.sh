@@ -17,12 +17,7 @@ printf '[daemon]\noperation_timeout = 1s\n' >"$CONF"
 hostile_start_daemon "$CONF"
 U=$HOSTILE_USER
 
-mkdir -m 0755 "$DIR/fs"
-CLEANUP_HOOKS+=("umount -l '$DIR/fs' 2>/dev/null")
-spawn "$HELPERS/stallfs" "$DIR/fs" "$DIR/fs.held" "$(command -v sleep)"
-STALL=$LAST_PID
-wait_until eval "test -e '$DIR/fs.ready' || ! is_alive $STALL"
-test -e "$DIR/fs.ready" || skip "stallfs cannot mount"
+mount_stallfs fs "$(command -v sleep)"
 
 step "the user's process, in an exec that never ends"
 mkfifo -m 0666 "$DIR/go"

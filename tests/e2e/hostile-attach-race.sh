@@ -27,12 +27,7 @@ hostile_start_daemon "$CONF"
 U=$HOSTILE_USER
 UID_U=$HOSTILE_UID
 
-mkdir -m 0755 "$DIR/fs"
-CLEANUP_HOOKS+=("umount -l '$DIR/fs' 2>/dev/null")
-spawn "$HELPERS/stallfs" "$DIR/fs" "$DIR/fs.held" "$(command -v sleep)"
-STALL=$LAST_PID
-wait_until eval "test -e '$DIR/fs.ready' || ! is_alive $STALL"
-test -e "$DIR/fs.ready" || skip "stallfs cannot mount"
+mount_stallfs fs "$(command -v sleep)"
 
 uids_of() {
 	status_field "$1" Uid | tr -s '\t ' ' '

@@ -15,12 +15,7 @@ CONF=$DIR/tether.conf
 printf '[daemon]\noperation_timeout = 1s\n' >"$CONF"
 start_daemon_with "$CONF"
 
-mkdir -m 0755 "$DIR/fs"
-CLEANUP_HOOKS+=("umount -l '$DIR/fs' 2>/dev/null")
-spawn "$HELPERS/stallfs" "$DIR/fs" "$DIR/fs.held" "$(command -v sleep)"
-STALL=$LAST_PID
-wait_until eval "test -e '$DIR/fs.ready' || ! is_alive $STALL"
-test -e "$DIR/fs.ready" || skip "stallfs cannot mount"
+mount_stallfs fs "$(command -v sleep)"
 
 step "a target that will exec a program on stallfs"
 mkfifo "$DIR/go"
