@@ -174,15 +174,24 @@ engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
 	char err[256];
 	unsigned long long start = 0;
 
-	switch (engine_attach_try(s, pid, peer_uid, &start, &t, err, sizeof err)) {
-	case ATTACH_JOINED:
-		done(t, NULL, arg);
-		return;
-	case ATTACH_REFUSED:
-		done(NULL, err, arg);
-		return;
-	case ATTACH_BUSY:
-		break;
+	/* A pid that waits already is in the middle of an exec: the new
+	 * .attach waits its turn without a try of its own (a client that asks
+	 * again and again would hold the loop SEIZE_TRY_MS each time). */
+	TAILQ_FOREACH(w, &waits, entry)
+		if (w->pid == pid)
+			break;
+	if (w == NULL) {
+		switch (engine_attach_try(s, pid, peer_uid, &start, &t, err,
+		    sizeof err)) {
+		case ATTACH_JOINED:
+			done(t, NULL, arg);
+			return;
+		case ATTACH_REFUSED:
+			done(NULL, err, arg);
+			return;
+		case ATTACH_BUSY:
+			break;
+		}
 	}
 	if ((w = wait_new(pid)) == NULL) {
 		done(NULL, "out of memory", arg);

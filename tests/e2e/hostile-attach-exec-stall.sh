@@ -26,15 +26,21 @@ P=$LAST_PID
 echo go >"$DIR/go"
 wait_until test -e "$DIR/fs.held"
 
-step "the user's .attach fails within operation_timeout, saying why"
+step "the user's .attach fails within operation_timeout, saying why (twice at once)"
+# The second waits behind the first, without a try of its own.
 as_user "$U" "$BIN/tetherctl" -S "$SOCK" -s mine .attach "$P" >"$DIR/attach.out" 2>"$DIR/attach.err" &
 ATTACH=$!
+as_user "$U" "$BIN/tetherctl" -S "$SOCK" -s mine .attach "$P" >"$DIR/attach2.out" 2>"$DIR/attach2.err" &
+ATTACH2=$!
 wait_until not is_alive "$ATTACH"
-RC=0
-wait "$ATTACH" || RC=$?
-assert_eq 1 "$RC" "exit status of the user's .attach"
-assert_eq "tetherctl: process $P is in the middle of an exec that has not finished in 1s (operation_timeout): try again" \
-	"$(<"$DIR/attach.err")" "the .attach's error"
+wait_until not is_alive "$ATTACH2"
+for a in "$ATTACH:attach" "$ATTACH2:attach2"; do
+	RC=0
+	wait "${a%%:*}" || RC=$?
+	assert_eq 1 "$RC" "exit status of the user's ${a#*:}"
+	assert_eq "tetherctl: process $P is in the middle of an exec that has not finished in 1s (operation_timeout): try again" \
+		"$(<"$DIR/${a#*:}.err")" "the ${a#*:}'s error"
+done
 
 step "nothing has changed: the process is untraced and alive, with no row"
 assert_eq 0 "$(tracer_pid "$P")" "tracer of the process"
