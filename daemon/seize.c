@@ -126,8 +126,8 @@ enum seize_result
 seize_try(pid_t tid, unsigned long options)
 {
 	struct proc_status ps;
-	volatile long rc = -1;
-	volatile int err = 0;
+	long rc;
+	int err;
 
 	if (arm(SEIZE_TRY_MS) == -1)
 		return SEIZE_FAILED;
