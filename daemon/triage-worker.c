@@ -26,11 +26,11 @@ TAILQ_HEAD(job_list, triage_job);
  * traced programs and of the thread that traces them it took its full
  * share of their CPU, and a traced fork loop waited up to 190 ms behind it
  * for its children to run (bench/triage-stall). At a lower weight a program
- * that wakes preempts the worker, and the scheduler places new processes on
- * its CPU as on a lightly loaded one; the worker still has a tenth of a
- * busy CPU, so triage ends on a loaded machine too (SCHED_IDLE would leave
- * it next to nothing there, and hold its target stopped that much longer).
- * systemd-coredump runs at nice 9 for the same reason.
+ * that wakes preempts the worker, and the worker weighs a tenth as much in
+ * the load the scheduler balances; it still has a tenth of a busy CPU, so
+ * triage ends on a loaded machine too (SCHED_IDLE left a dump 40 s there,
+ * its target stopped all along). systemd-coredump runs at nice 9 for the
+ * same reason.
  */
 #define WORKER_NICE 10
 
