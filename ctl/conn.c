@@ -123,6 +123,11 @@ int conn_take_line(struct conn *c, size_t max, char **line)
 	return 1;
 }
 
+size_t conn_line_len(const struct conn *c)
+{
+	return c->consumed > 0 ? c->consumed - 1 : 0;
+}
+
 int conn_fill(struct conn *c)
 {
 	ssize_t n;

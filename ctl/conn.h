@@ -38,6 +38,8 @@ int conn_read_line(struct conn *c, size_t max, char **line);
  */
 int conn_take_line(struct conn *c, size_t max, char **line);
 int conn_fill(struct conn *c);
+/* The length of the line the last call gave. */
+size_t conn_line_len(const struct conn *c);
 
 void conn_close(struct conn *c);
 

@@ -153,7 +153,6 @@ void fleet_free(struct fleet *f)
 		free(s->tag.err);
 		json_decref(s->status);
 		free(s->down);
-		free(s->answer);
 	}
 	free(f->sys);
 	f->sys = NULL;
@@ -268,7 +267,6 @@ static void start(struct fleet *f, struct system *s, const char *line,
 {
 	char why[256];
 
-	free(s->answer);
 	s->answer = NULL;
 	if (!s->up) {
 		free(s->down);
@@ -320,10 +318,11 @@ static void on_line(struct fleet *f, struct system *s, const char *line,
 		json_decref(s->status);
 		s->status = status;
 		send_request(f, s, req_line, form, PH_WAIT);
-	} else if ((s->answer = strdup(line)) == NULL)
-		fail(s, "out of memory", true);
-	else
+	} else {
+		s->answer = line;
+		s->answer_len = conn_line_len(&s->link.conn);
 		s->phase = PH_ANSWERED;
+	}
 }
 
 /* Takes the lines s has sent, while it is in phase (GREET, WAIT). */
@@ -549,7 +548,7 @@ int fleet_run(struct fleet *f, const bool *want, const char *line, bool tagged)
 			missing++;
 			continue;
 		}
-		rc = reply_parse(s->answer, &reply) < 0 ? -1 :
+		rc = reply_parse(s->answer, s->answer_len, &reply) < 0 ? -1 :
 		    reply_follows(&reply) ? TETHER_EXIT_OK :
 		    f->collect != NULL ? collect_reply(f, s, tagged, &reply) :
 		    reply_print(&reply, f->json, tagged ? &s->tag : NULL);
@@ -600,7 +599,7 @@ int fleet_ask(struct fleet *f, const char *line, struct reply *reply)
 		say_down(f, s, false);
 		return TETHER_EXIT_NO_DAEMON;
 	}
-	if (reply_parse(s->answer, reply) < 0) {
+	if (reply_parse(s->answer, s->answer_len, reply) < 0) {
 		json_decref(reply->head);
 		reply->head = NULL;
 		fprintf(stderr, "tetherctl: bad reply from daemon at %s: "

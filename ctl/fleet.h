@@ -36,7 +36,10 @@ struct system {
 	json_t *status;		/* its daemon's status data, as last fetched */
 	char *down;		/* why it could not be reached, or NULL */
 	enum phase phase;
-	char *answer;		/* the reply line */
+	/* The reply line, where the connection read it: a reply can be
+	 * megabytes, and it is read once; valid until the next exchange. */
+	const char *answer;
+	size_t answer_len;
 	long long deadline;	/* link_now_ms() by which to hear from it, or 0 */
 };
 

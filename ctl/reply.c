@@ -6,7 +6,7 @@
 #include "proto.h"
 #include "reply.h"
 
-int reply_parse(const char *line, struct reply *r)
+int reply_parse(const char *line, size_t len, struct reply *r)
 {
 	struct jscan s;
 	struct jspan key, value;
@@ -14,7 +14,7 @@ int reply_parse(const char *line, struct reply *r)
 	int rc;
 
 	if ((r->head = json_object()) == NULL ||
-	    jscan_open(&s, line, strlen(line)) < 0 || !s.object)
+	    jscan_open(&s, line, len) < 0 || !s.object)
 		return -1;
 	r->data = (struct jspan){ "null", 4 };
 	while ((rc = jscan_next(&s, &key, &value)) == 1) {

@@ -32,7 +32,7 @@ struct tag {
 
 /* Fills r from the reply line (r->head to be released even on failure);
  * -1 if it is not a well-formed JSON object. */
-int reply_parse(const char *line, struct reply *r);
+int reply_parse(const char *line, size_t len, struct reply *r);
 
 /* Whether the reply acknowledges events -f: the lines after it are events. */
 bool reply_follows(const struct reply *r);

@@ -9,6 +9,7 @@
 
 #include "argv-text.h"
 #include "adopt.h"
+#include "delay.h"
 #include "engine.h"
 #include "log.h"
 #include "model.h"
@@ -74,7 +75,43 @@ check_identity(const struct live_target *lt, json_t **extra)
 	return NULL;
 }
 
+/* t could not be seized (err): it ends, lost, and the event says why. */
 static void
+lose_restored(struct target *t, const struct live_target *lt, const char *err)
+{
+	json_t *extra = json_pack("{s:s, s:s}", "error", err, "reason",
+	    "cannot attach");
+	char *text = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
+	char cmd[ARGV_LOG_MAX];
+
+	/* target_end writes the lost event and frees t. */
+	target_end(t, TS_LOST, -1, -1, NULL, "lost", text);
+	free(text);
+	json_decref(extra);
+	log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
+	    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
+	    sizeof cmd), err);
+}
+
+/* t is traced again. */
+static void
+adopted(struct store *st, struct target *t, const struct live_target *lt)
+{
+	char detail[96];
+
+	/* It was running or held stopped; the kernel let it run when the
+	 * previous daemon went. */
+	if (store_target_set_state(st, lt->id, "running") == -1)
+		log_warn("|%d of session %s: %s", lt->ordinal, lt->session,
+		    store_errmsg(st));
+	snprintf(detail, sizeof detail, "{\"pid\":%d,\"threads\":%d}", lt->pid,
+	    t->nthreads);
+	target_event(t, "adopt", detail);
+}
+
+/* The target of lt, in the model and to be seized; NULL when it is done
+ * with (lost). */
+static struct target *
 adopt_one(struct store *st, const struct live_target *lt, bool readopt,
     struct adopt_result *res)
 {
@@ -88,65 +125,88 @@ adopt_one(struct store *st, const struct live_target *lt, bool readopt,
 	struct target *t;
 	const char *why;
 	json_t *extra = NULL;
-	char err[256], detail[96], cmd[ARGV_LOG_MAX];
 
 	if (!readopt) {
 		mark_lost(st, lt, "re-adoption off", NULL);
 		res->lost++;
-		return;
+		return NULL;
 	}
 	if ((why = check_identity(lt, &extra)) != NULL) {
 		mark_lost(st, lt, why, extra);
 		res->lost++;
-		return;
+		return NULL;
 	}
 	if ((s = session_ensure(lt->session, geteuid())) == NULL || s->id != lt->session_id ||
 	    (t = target_restore(s, &p, lt->id, lt->ordinal, lt->parent_id,
 	    lt->parent_ordinal)) == NULL) {
 		mark_lost(st, lt, "cannot be put back in the model", NULL);
 		res->lost++;
-		return;
+		return NULL;
 	}
-	if (engine_seize(t, err, sizeof err) == -1) {
-		extra = json_pack("{s:s}", "error", err);
-		/* target_end writes the lost event and frees t: record the
-		 * reason as mark_lost would. */
-		json_object_set_new(extra, "reason", json_string("cannot attach"));
-		{
-			char *text = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
-			target_end(t, TS_LOST, -1, -1, NULL, "lost", text);
-			free(text);
-		}
-		json_decref(extra);
-		log_info("session %s: |%d (pid %d, cmd: %s) lost: %s", lt->session,
-		    lt->ordinal, lt->pid, argv_text(lt->cmdline, ARGV_LOG_WIDTH, cmd,
-		    sizeof cmd), err);
-		res->lost++;
-		return;
-	}
-	/* It was running or held stopped; the kernel let it run when the
-	 * previous daemon went. */
-	if (store_target_set_state(st, lt->id, "running") == -1)
-		log_warn("|%d of session %s: %s", lt->ordinal, lt->session,
-		    store_errmsg(st));
-	snprintf(detail, sizeof detail, "{\"pid\":%d,\"threads\":%d}", lt->pid,
-	    t->nthreads);
-	target_event(t, "adopt", detail);
-	res->adopted++;
+	return t;
 }
 
+/*
+ * Runs before the loop serves anyone (tetherd.c), so it may wait, within
+ * a bound: a process in the middle of an exec cannot be seized until the
+ * exec ends (seize.h). Each such target is tried again, in turn, until its
+ * exec ends or operation_timeout has passed since the first pass; then it
+ * is lost ("cannot attach"). Each try waits a few milliseconds in the
+ * kernel: the passes do not spin. Startup is late by operation_timeout at
+ * most, however many targets wait.
+ */
 int
 adopt_all(struct store *st, bool readopt, struct adopt_result *res)
 {
 	struct live_target *list;
+	struct target **held;
 	struct session *s;
-	int i, n;
+	char err[256];
+	double deadline;
+	int i, n, waiting;
 
 	res->adopted = res->lost = 0;
 	if ((n = store_live_targets(st, &list)) == -1)
 		return -1;
+	if ((held = calloc(n > 0 ? (size_t)n : 1, sizeof *held)) == NULL) {
+		store_live_targets_free(list, n);
+		return -1;
+	}
 	for (i = 0; i < n; i++)
-		adopt_one(st, &list[i], readopt, res);
+		held[i] = adopt_one(st, &list[i], readopt, res);
+	deadline = delay_clock() + engine_op_timeout();
+	do {
+		waiting = 0;
+		for (i = 0; i < n; i++) {
+			if (held[i] == NULL)
+				continue;
+			switch (engine_seize(held[i], err, sizeof err)) {
+			case ATTACH_JOINED:
+				adopted(st, held[i], &list[i]);
+				res->adopted++;
+				held[i] = NULL;
+				break;
+			case ATTACH_REFUSED:
+				lose_restored(held[i], &list[i], err);
+				res->lost++;
+				held[i] = NULL;
+				break;
+			case ATTACH_BUSY:
+				if (delay_clock() < deadline) {
+					waiting++;
+					break;
+				}
+				snprintf(err, sizeof err, "process %d has been in the "
+				    "middle of an exec for %gs (operation_timeout)",
+				    list[i].pid, engine_op_timeout());
+				lose_restored(held[i], &list[i], err);
+				res->lost++;
+				held[i] = NULL;
+				break;
+			}
+		}
+	} while (waiting > 0);
+	free(held);
 	store_live_targets_free(list, n);
 	/* Adoption is the daemon's doing, not a debug event of a target. */
 	TAILQ_FOREACH(s, session_all(), entry)

@@ -23,7 +23,9 @@ struct adopt_result {
 /*
  * Runs once at start, after engine_init (stops of the seized targets must
  * be heard) and before the control socket opens. readopt false: every live
- * target is marked lost (config [daemon] readopt = no, tetherd -R). Writes
+ * target is marked lost (config [daemon] readopt = no, tetherd -R). One in
+ * the middle of an exec is waited for, operation_timeout at most (all of
+ * them together), then marked lost. Writes
  * go into the store's open transaction: commit afterwards. 0, or -1 when the
  * database could not be read (message in store_errmsg).
  */

@@ -1,17 +1,33 @@
-/* .attach PID: take a running process, all its threads. */
+/*
+ * .attach PID: take a running process, all its threads. A process in the
+ * middle of an exec is taken once the exec is over: the reply waits, the
+ * loop goes on (engine-attach.c).
+ */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "cmd.h"
 #include "engine.h"
 
+static void
+attach_done(struct target *t, const char *err, void *arg)
+{
+	struct cmd_ctx *ctx = arg;
+
+	if (t == NULL) {
+		cmd_complete(ctx, cmd_error(ctx, CMD_FAILED, "%s", err));
+		return;
+	}
+	cmd_print_joined(ctx, t);
+	cmd_complete(ctx, CMD_DONE);
+}
+
 static enum cmd_result
 cmd_attach_exec(struct cmd_ctx *ctx)
 {
 	const char *arg = ctx->cmd->argv[0];
 	struct session *s;
-	struct target *t;
-	char err[256], *end;
+	char *end;
 	long pid;
 
 	errno = 0;
@@ -21,10 +37,8 @@ cmd_attach_exec(struct cmd_ctx *ctx)
 	if ((s = cmd_session(ctx)) == NULL)
 		return cmd_error(ctx, CMD_FAILED, "cannot create session %s",
 		    ctx->session_name);
-	if ((t = engine_attach(s, (pid_t)pid, ctx->peer_uid, err, sizeof err)) == NULL)
-		return cmd_error(ctx, CMD_FAILED, "%s", err);
-	cmd_print_joined(ctx, t);
-	return CMD_DONE;
+	engine_attach(s, (pid_t)pid, ctx->peer_uid, attach_done, ctx);
+	return CMD_WAIT;
 }
 
 const struct cmd_entry cmd_attach_entry = {

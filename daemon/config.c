@@ -548,6 +548,13 @@ set_string(char **dst, const char *value)
 	return 1;
 }
 
+/*
+ * Names are resolved when the file is read, on the loop: at start, and at a
+ * reload, which is root's act (the file is root's), never a client's
+ * request. A slow name service delays that reload alone; the targets of
+ * the file then start with the ids resolved here, and their groups are
+ * looked up by the new process itself (spawn.c), as a client's are.
+ */
 static int
 parse_user(struct parse *p, const char *key, const char *value, uid_t *uid,
     gid_t *gid)

@@ -28,3 +28,13 @@ delay_add(struct event *ev, double seconds)
 	tv.tv_usec = (suseconds_t)(usec % 1000000);
 	return evtimer_add(ev, &tv);
 }
+
+double
+delay_clock(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

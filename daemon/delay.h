@@ -10,4 +10,7 @@ struct event;
 /* Arms the timer ev to fire no sooner than seconds from now. */
 int delay_add(struct event *ev, double seconds);
 
+/* CLOCK_MONOTONIC in seconds, for deadlines that tries check as they go. */
+double delay_clock(void);
+
 #endif

@@ -8,9 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +22,7 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
+#include "seize.h"
 #include "spawn.h"
 #include "store.h"
 
@@ -120,11 +119,15 @@ create_join(struct create_op *op)
 		.how = HOW_CREATE, .pid = op->sp.pid, .uid = op->sp.uid,
 		.cmdline = op->cmdline, .childdbg = op->childdbg,
 	};
+	enum seize_result seized;
 	struct target *t;
 	char *real;
 
-	if (ptrace(PTRACE_SEIZE, op->sp.pid, 0, TRACE_OPTIONS) == -1) {
+	/* It waits at its gate, before its exec: its seize cannot find it in
+	 * the middle of one. Were it to, the try's bound ends the .create. */
+	if ((seized = seize_try(op->sp.pid, TRACE_OPTIONS)) != SEIZE_OK) {
 		snprintf(op->err, sizeof op->err, "cannot trace the new process: %s",
+		    seized == SEIZE_BUSY ? "it is in the middle of an exec" :
 		    strerror(errno));
 		spawn_abort(&op->sp);
 		create_finish(op, NULL);
@@ -195,10 +198,11 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	switch (op->phase) {
 	case PHASE_SETUP:
 		/* Its directory or program may be on a file system that
-		 * hangs. */
+		 * hangs, or the name service its groups come from. */
 		snprintf(op->err, sizeof op->err, "the new process did not get ready "
 		    "within %gs (operation_timeout): its directory or program may be "
-		    "on a file system that does not answer", engine_op_timeout());
+		    "on a file system that does not answer, or the name service "
+		    "(its user's groups)", engine_op_timeout());
 		spawn_abort(&op->sp);
 		break;
 	case PHASE_EXEC:
@@ -227,35 +231,6 @@ create_exec_seen(pid_t pid)
 	if (op == NULL || (t = target_by_pid(pid)) == NULL || t->id != op->target_id)
 		return;
 	create_finish(op, t);
-}
-
-/* The client's groups, as initgroups would set them. */
-static gid_t *
-create_groups(uid_t uid, gid_t gid, int *count)
-{
-	struct passwd *pw = getpwuid(uid);
-	gid_t *groups, *more;
-	int n = 64;
-
-	if ((groups = calloc(n, sizeof *groups)) == NULL)
-		return NULL;
-	groups[0] = gid;
-	*count = 1;
-	if (pw == NULL)
-		return groups;
-	if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
-		if ((more = reallocarray(groups, n, sizeof *more)) == NULL) {
-			free(groups);
-			return NULL;
-		}
-		groups = more;
-		if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
-			free(groups);
-			return NULL;
-		}
-	}
-	*count = n;
-	return groups;
 }
 
 static char *
@@ -293,8 +268,6 @@ engine_create(struct session *s, const struct create_params *p,
 		.log_fd = p->log_fd, .null_fd = -1,
 	};
 	struct create_op *op;
-	char **client_env = NULL;
-	gid_t *groups = NULL;
 
 	if ((op = calloc(1, sizeof *op)) == NULL ||
 	    (op->cmdline = join_argv(p->argv)) == NULL ||
@@ -302,23 +275,18 @@ engine_create(struct session *s, const struct create_params *p,
 		snprintf(err, errlen, "cannot prepare the new process: out of memory");
 		goto fail;
 	}
-	/* A client other than root gets a clean environment, not tetherd's. */
-	if (req.envp == NULL && req.change_user)
-		req.envp = client_env = spawn_client_env(p->uid);
-	else if (req.envp == NULL)
+	/* A client other than tetherd's user gets a clean environment, made
+	 * by the child with its groups (spawn.h); tetherd's own user gets
+	 * tetherd's. */
+	if (req.envp == NULL && !req.change_user)
 		req.envp = environ;
-	if (req.envp == NULL ||
-	    (req.change_user && (groups = create_groups(p->uid, p->gid, &req.ngroups)) == NULL) ||
-	    (req.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((req.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "cannot prepare the new process: %s", strerror(errno));
 		goto fail;
 	}
-	req.groups = groups;
 	if (spawn_start(&req, &op->sp, err, errlen) == -1)
 		goto fail;
 	close(req.null_fd);
-	free(groups);
-	free(client_env);
 	op->s = s;
 	op->childdbg = p->childdbg;
 	op->joined = joined;
@@ -338,8 +306,6 @@ engine_create(struct session *s, const struct create_params *p,
 fail:
 	if (req.null_fd != -1)
 		close(req.null_fd);
-	free(groups);
-	free(client_env);
 	if (op != NULL) {
 		if (op->timer != NULL)
 			event_free(op->timer);

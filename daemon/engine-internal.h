@@ -49,8 +49,6 @@ void thread_resume(struct thread *th);
 /* Sends PTRACE_INTERRUPT to each thread of t that runs. */
 void target_interrupt(struct target *t);
 
-/* The bound of every operation that waits (engine_set_op_timeout). */
-double engine_op_timeout(void);
 /* An operation's target has had a thread stop or go: see if it can go on. */
 void op_progress(struct target *t);
 /* The target of an operation (or none) ended: calls done, then ends it. */
@@ -70,6 +68,20 @@ void stranger_release(pid_t tid);
 void release_unrecorded(pid_t pid);
 /* Why PTRACE_SEIZE failed with err (buf: room for the longer message). */
 const char *seize_error(int err, char *buf, size_t len);
+
+/* The owner engine_set_owner set (NULL: none). */
+const void *engine_owner(void);
+
+/*
+ * engine-attach.c: seizes that wait for an exec to end. seize_threads
+ * seizes the threads of t not traced yet; -1 when its process is in the
+ * middle of an exec (the rest to be tried later: threads_wait does).
+ */
+int seize_threads(struct target *t);
+void threads_wait(struct target *t);
+void attach_cancel_owned(const void *owner, const char *why);
+int attach_wait_init(struct event_base *base);
+void attach_wait_free(void);
 
 /* engine-create.c: the process pid, created by engine_create, stopped at
  * its exec (it is running its program now); the pending .creates are let

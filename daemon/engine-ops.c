@@ -37,6 +37,12 @@ engine_set_owner(const void *owner)
 	current_owner = owner;
 }
 
+const void *
+engine_owner(void)
+{
+	return current_owner;
+}
+
 const char *
 engine_failure(void)
 {
@@ -131,6 +137,7 @@ engine_cancel_owned(const void *owner, const char *why)
 
 	if (owner == NULL)
 		return;
+	attach_cancel_owned(owner, why);
 again:
 	TAILQ_FOREACH(s, session_all(), entry)
 		TAILQ_FOREACH(t, &s->targets, entry)

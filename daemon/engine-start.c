@@ -1,7 +1,8 @@
 /*
  * Bringing processes under trace: .attach (every thread, including those
  * created while attaching) and re-seizing a target the model already has
- * (.create: engine-create.c).
+ * (.create: engine-create.c). Each seize is a bounded try (seize.h); what
+ * must wait for an exec to end waits in engine-attach.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
+#include "seize.h"
 #include "store.h"
 
 const char *
@@ -33,10 +35,15 @@ seize_error(int err, char *buf, size_t len)
 	return strerror(err);
 }
 
-/* Threads appear while we attach: list the tasks until a pass finds none
+/*
+ * Threads appear while we attach: list the tasks until a pass finds none
  * to seize. One that refuses with EPERM was auto-attached through its
- * creator's clone event, which will name it. */
-static void
+ * creator's clone event, which will name it. A thread of the process in
+ * the middle of an exec makes every seize wait (they share the lock the
+ * exec holds): the pass ends there, and -1 says the rest is to be tried
+ * again (engine-attach.c).
+ */
+int
 seize_threads(struct target *t)
 {
 	pid_t *tids;
@@ -45,17 +52,25 @@ seize_threads(struct target *t)
 	do {
 		seized = 0;
 		if ((n = procfs_tasks(t->pid, &tids)) == -1)
-			return;
+			return 0;
 		for (i = 0; i < n; i++) {
 			if (thread_by_tid(tids[i]) != NULL)
 				continue;
-			if (ptrace(PTRACE_SEIZE, tids[i], 0, TRACE_OPTIONS) == 0) {
+			switch (seize_try(tids[i], TRACE_OPTIONS)) {
+			case SEIZE_OK:
 				thread_add(t, tids[i], TH_RUNNING);
 				seized++;
+				break;
+			case SEIZE_BUSY:
+				free(tids);
+				return -1;
+			case SEIZE_FAILED:
+				break;
 			}
 		}
 		free(tids);
 	} while (seized > 0);
+	return 0;
 }
 
 static void
@@ -79,51 +94,60 @@ release_unrecorded(pid_t pid)
 	ptrace_ok(ptrace(PTRACE_INTERRUPT, pid, 0, 0), "PTRACE_INTERRUPT", pid);
 }
 
-struct target *
-engine_attach(struct session *s, pid_t pid, uid_t peer_uid, char *err,
-    size_t errlen)
+enum attach_try
+engine_attach_try(struct session *s, pid_t pid, uid_t peer_uid,
+    unsigned long long *start_time, struct target **tp, char *err, size_t errlen)
 {
 	struct proc_status ps;
 	struct target_params p = { .pid = pid, .how = HOW_ATTACH };
 	struct target *t;
 	char *exe, *cmdline, buf[160];
 
+	*tp = NULL;
 	if (pid <= 0) {
 		error_msg(err, errlen, "bad pid %d", (int)pid);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	if (pid == getpid()) {
 		error_msg(err, errlen, "pid %d is tetherd itself", (int)pid);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	if ((t = target_by_pid(pid)) != NULL) {
 		error_msg(err, errlen, "pid %d is already target |%d of session %s",
 		    (int)pid, t->ordinal, t->session->name);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
+	/* A try after the first: the same process, or it has ended. */
 	if (procfs_status(pid, &ps) == -1 ||
-	    procfs_start_time(pid, &p.start_time) == -1) {
+	    procfs_start_time(pid, &p.start_time) == -1 ||
+	    (*start_time != 0 && p.start_time != *start_time)) {
 		error_msg(err, errlen, "no such process: %d", (int)pid);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
+	*start_time = p.start_time;
 	if (ps.tgid != pid) {
 		error_msg(err, errlen, "%d is a thread of process %d: attach to the process",
 		    (int)pid, (int)ps.tgid);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	if (!creds_may_access(pid, peer_uid, buf, sizeof buf)) {
 		error_msg(err, errlen, "permission denied: %s", buf);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	if (ps.tracer != 0) {
 		error_msg(err, errlen, "process %d is already traced by pid %d",
 		    (int)pid, (int)ps.tracer);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) == -1) {
+	switch (seize_try(pid, TRACE_OPTIONS)) {
+	case SEIZE_OK:
+		break;
+	case SEIZE_BUSY:
+		return ATTACH_BUSY;
+	case SEIZE_FAILED:
 		error_msg(err, errlen, "cannot attach to %d: %s", (int)pid,
 		    seize_error(errno, buf, sizeof buf));
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	/* It may have exec'd a setuid program between the check and the
 	 * seize: look again now that it is ours. An exec after the seize
@@ -131,7 +155,7 @@ engine_attach(struct session *s, pid_t pid, uid_t peer_uid, char *err,
 	if (!creds_may_access(pid, peer_uid, buf, sizeof buf)) {
 		release_unrecorded(pid);
 		error_msg(err, errlen, "permission denied: %s", buf);
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	exe = procfs_exe(pid);
 	cmdline = procfs_cmdline(pid);
@@ -145,23 +169,32 @@ engine_attach(struct session *s, pid_t pid, uid_t peer_uid, char *err,
 		release_unrecorded(pid);
 		error_msg(err, errlen, "cannot record process %d: %s", (int)pid,
 		    store_errmsg(model_store()));
-		return NULL;
+		return ATTACH_REFUSED;
 	}
 	thread_add(t, pid, TH_RUNNING);
-	seize_threads(t);
-	return t;
+	if (seize_threads(t) == -1)
+		threads_wait(t);
+	*tp = t;
+	return ATTACH_JOINED;
 }
 
-int
+enum attach_try
 engine_seize(struct target *t, char *err, size_t errlen)
 {
 	unsigned long long start;
 	char buf[160];
 
-	if (ptrace(PTRACE_SEIZE, t->pid, 0, TRACE_OPTIONS) == -1) {
+	switch (seize_try(t->pid, TRACE_OPTIONS)) {
+	case SEIZE_OK:
+		break;
+	case SEIZE_BUSY:
+		error_msg(err, errlen, "process %d is in the middle of an exec",
+		    (int)t->pid);
+		return ATTACH_BUSY;
+	case SEIZE_FAILED:
 		error_msg(err, errlen, "cannot attach to %d: %s", (int)t->pid,
 		    seize_error(errno, buf, sizeof buf));
-		return -1;
+		return ATTACH_REFUSED;
 	}
 	/* Traced, the process keeps its pid until we reap it: only now is
 	 * its start time the identity of what we hold. Another process that
@@ -170,9 +203,10 @@ engine_seize(struct target *t, char *err, size_t errlen)
 		release_unrecorded(t->pid);
 		error_msg(err, errlen, "pid %d now belongs to another process",
 		    (int)t->pid);
-		return -1;
+		return ATTACH_REFUSED;
 	}
 	thread_add(t, t->pid, TH_RUNNING);
-	seize_threads(t);
-	return 0;
+	if (seize_threads(t) == -1)
+		threads_wait(t);
+	return ATTACH_JOINED;
 }

@@ -18,6 +18,7 @@
 #include "engine-internal.h"
 #include "log.h"
 #include "procfs.h"
+#include "seize.h"
 #include "signals.h"
 
 /*
@@ -588,6 +589,10 @@ engine_init(struct event_base *base)
 
 	engine_base = base;
 	create_init();
+	if (seize_init() == -1 || attach_wait_init(base) == -1) {
+		log_warn("cannot prepare the bounded seizes: %s", strerror(errno));
+		return -1;
+	}
 	/* Blocked, so that it is only ever read from the signalfd; every
 	 * program tetherd starts gets an empty mask back before exec. */
 	sigemptyset(&chld);
@@ -611,6 +616,8 @@ engine_free(void)
 	struct stranger *sg, *tmp;
 
 	create_free_all();
+	attach_wait_free();
+	seize_free();
 	HASH_ITER(hh, strangers, sg, tmp)
 		stranger_forget(sg);
 	if (sigchld_ev != NULL)

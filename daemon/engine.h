@@ -20,10 +20,32 @@ struct event_base;
 int engine_init(struct event_base *base);
 void engine_free(void);
 
-/* Seizes every thread of process pid into session s. peer_uid is the uid of
- * the client asking (DESIGN §6). NULL with a message in err on failure. */
-struct target *engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
-    char *err, size_t errlen);
+/* The outcome of one try at bringing a process under trace. */
+enum attach_try {
+	ATTACH_JOINED,	/* traced, and in the model */
+	ATTACH_REFUSED,	/* err says why; nothing has changed */
+	ATTACH_BUSY,	/* it is in the middle of an exec: nothing has
+			 * changed; try again later (engine-attach.c) */
+};
+/*
+ * One try at seizing every thread of process pid into session s, waiting a
+ * few milliseconds at most (seize.h). peer_uid is the uid of the client
+ * asking (DESIGN §6). *start_time: 0 at a first try, then the start time
+ * of the process it found (a later try fails if the pid is another's).
+ * *tp is the target when ATTACH_JOINED.
+ */
+enum attach_try engine_attach_try(struct session *s, pid_t pid, uid_t peer_uid,
+    unsigned long long *start_time, struct target **tp, char *err, size_t errlen);
+/*
+ * .attach: as engine_attach_try, and a process in the middle of an exec is
+ * tried again while the loop goes on, until the exec ends or
+ * operation_timeout passes. done is called once, with t or why not (err),
+ * maybe before engine_attach returns; when the operation's owner goes away
+ * (engine_cancel_owned), with the reason. Neither at engine_free.
+ */
+typedef void (*attach_done_fn)(struct target *t, const char *err, void *arg);
+void engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
+    attach_done_fn done, void *arg);
 
 struct create_params {
 	char *const *argv;	/* argv[0] is the program, looked up in PATH as
@@ -32,7 +54,7 @@ struct create_params {
 	uid_t uid;		/* run as this user (the client) */
 	gid_t gid;
 	/* Its environment; NULL: a clean one for a user other than tetherd's
-	 * (spawn_client_env), tetherd's own for tetherd's user. */
+	 * (spawn.h), tetherd's own for tetherd's user. */
 	char *const *envp;
 	int log_fd;		/* its stdout and stderr (target-log.h) */
 	bool childdbg;		/* -o: child-debug on from its first instruction */
@@ -96,6 +118,7 @@ const char *engine_failure(void);
 /* The bound, in seconds (operation_timeout, tether.conf(5)). */
 #define ENGINE_DEFAULT_OP_TIMEOUT 5.0
 void engine_set_op_timeout(double seconds);
+double engine_op_timeout(void);
 /* Operations started from now on belong to owner (NULL: none)... */
 void engine_set_owner(const void *owner);
 /* ... and fail as above, for the reason why, when it goes away. */
@@ -111,10 +134,11 @@ enum continue_mode {
 int engine_continue(struct target *t, enum continue_mode mode);
 
 /*
- * Seizes every thread of the process of t, a target already in the model
- * (re-adoption after a restart). 0, or -1 with a message in err.
+ * One try at seizing every thread of the process of t, a target already in
+ * the model (re-adoption after a restart), as engine_attach_try: a message
+ * in err unless ATTACH_JOINED.
  */
-int engine_seize(struct target *t, char *err, size_t errlen);
+enum attach_try engine_seize(struct target *t, char *err, size_t errlen);
 
 /*
  * Stops every thread of t (asynchronously, as a detach does) and calls done

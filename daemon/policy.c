@@ -173,6 +173,8 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 	struct timespec now;
 	double latency_ms = -1;
 	char err[256], cmd[ARGV_LOG_MAX];
+	unsigned long long start;
+	enum attach_try rc;
 	int attached = 0;
 
 	if (policies == NULL || policies->npolicies == 0 || pid == getpid() ||
@@ -202,7 +204,18 @@ policy_consider(pid_t pid, unsigned long long exec_ns)
 		}
 		if ((s = session_ensure(pol->opts.session, geteuid())) == NULL)
 			break;
-		t = engine_attach(s, pid, geteuid() == 0 ? 0 : getuid(), err, sizeof err);
+		/* A try that finds it in the middle of another exec: the
+		 * connector reports that exec when it is over, a scan looks
+		 * again at its next passes. */
+		start = 0;
+		rc = engine_attach_try(s, pid, geteuid() == 0 ? 0 : getuid(), &start,
+		    &t, err, sizeof err);
+		if (rc == ATTACH_BUSY) {
+			log_debug("policy %s: pid %d is in the middle of an exec",
+			    pol->name, (int)pid);
+			attached = -1;
+			break;
+		}
 		if (t == NULL) {
 			/* gone already, or someone else's: not worth a warning */
 			log_debug("policy %s: pid %d: %s", pol->name, (int)pid, err);

@@ -27,8 +27,9 @@ void policy_free(void);
  * matches says attach, attaches it. Skips tetherd itself, targets, and
  * processes traced already. exec_ns: when the exec happened (CLOCK_MONOTONIC,
  * the connector's stamp), or 0; the time from it to the attach is recorded
- * with the policy event. 1 when it was attached, -1 when exec_ns is 0 and
- * the process is in the middle of an exec (look again later), else 0.
+ * with the policy event. 1 when it was attached, -1 when the process is in
+ * the middle of an exec (look again later: a scan does at its next passes,
+ * the connector reports the exec when it is over), else 0.
  */
 int policy_consider(pid_t pid, unsigned long long exec_ns);
 

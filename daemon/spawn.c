@@ -15,7 +15,10 @@
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-/* --- in the child, between fork and exec: async-signal-safe calls only */
+/*
+ * --- in the child, between fork and exec: async-signal-safe calls only,
+ * but for the client's account (child_account)
+ */
 
 static void __attribute__((noreturn))
 child_fail(int fd, struct spawn_report *r, enum spawn_step step)
@@ -66,7 +69,7 @@ child_search_path(char *const *envp)
 
 /* execvp's search, as the client: the first runnable PATH entry. */
 static bool
-child_lookup(const struct spawn_req *req, char *out, size_t len)
+child_lookup(const struct spawn_req *req, char *const *envp, char *out, size_t len)
 {
 	const char *prog = req->argv[0], *p, *end;
 	int first = ENOENT;
@@ -85,7 +88,7 @@ child_lookup(const struct spawn_req *req, char *out, size_t len)
 		}
 		return child_runnable(out);
 	}
-	for (p = child_search_path(req->envp); ; p = end + 1) {
+	for (p = child_search_path(envp); ; p = end + 1) {
 		end = strchrnul(p, ':');
 		if (child_join(out, len, p, (size_t)(end - p), prog)) {
 			if (child_runnable(out))
@@ -101,10 +104,107 @@ child_lookup(const struct spawn_req *req, char *out, size_t len)
 	return false;
 }
 
+/* The environment of a program started for a client: HOME, USER, LOGNAME
+ * and SHELL from its password entry (pw may be NULL), PATH the default;
+ * nothing of tetherd's own. One malloc'd block; NULL (errno). */
+static char **
+client_env(const struct passwd *pw, uid_t uid)
+{
+	const char *home = pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
+	const char *shell = pw != NULL && pw->pw_shell != NULL && pw->pw_shell[0] != '\0' ?
+	    pw->pw_shell : "/bin/sh";
+	char name[32];
+	const char *user = name;
+	char **env, *p;
+	size_t len;
+	int n;
+
+	if (pw != NULL && pw->pw_name != NULL)
+		user = pw->pw_name;
+	else
+		snprintf(name, sizeof name, "%u", (unsigned)uid);
+	len = 6 * sizeof *env + strlen(home) + 2 * strlen(user) + strlen(shell) +
+	    sizeof "HOME=USER=LOGNAME=SHELL=PATH=" DEFAULT_PATH + 5;
+	if ((env = malloc(len)) == NULL)
+		return NULL;
+	p = (char *)(env + 6);
+	n = 0;
+	env[n++] = p;
+	p += sprintf(p, "HOME=%s", home) + 1;
+	env[n++] = p;
+	p += sprintf(p, "USER=%s", user) + 1;
+	env[n++] = p;
+	p += sprintf(p, "LOGNAME=%s", user) + 1;
+	env[n++] = p;
+	p += sprintf(p, "SHELL=%s", shell) + 1;
+	env[n++] = p;
+	sprintf(p, "PATH=%s", DEFAULT_PATH);
+	env[n] = NULL;
+	return env;
+}
+
+/* The client's groups, as initgroups would set them: gid alone when it has
+ * no password entry. NULL (errno). */
+static gid_t *
+client_groups(const struct passwd *pw, gid_t gid, int *count)
+{
+	gid_t *groups, *more;
+	int n = 64;
+
+	if ((groups = calloc((size_t)n, sizeof *groups)) == NULL)
+		return NULL;
+	groups[0] = gid;
+	*count = 1;
+	if (pw == NULL)
+		return groups;
+	if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
+		if ((more = reallocarray(groups, (size_t)n, sizeof *more)) == NULL)
+			return NULL;
+		groups = more;
+		if (getgrouplist(pw->pw_name, gid, groups, &n) == -1) {
+			errno = E2BIG;
+			return NULL;
+		}
+	}
+	*count = n;
+	return groups;
+}
+
+/*
+ * The client's account, looked up here and not in the daemon: the name
+ * service (LDAP, sssd on a farm) may take its time, and the loop never
+ * waits. It is not async-signal-safe, and need not be: only the loop's
+ * thread ever calls the name service, so no other thread holds a lock of
+ * it at the fork, and glibc's fork leaves malloc and stdio usable in the
+ * child. Sets its groups and, when none was given, the environment
+ * (*envp). false (errno) when they cannot be had.
+ */
+static bool
+child_account(const struct spawn_req *req, char *const **envp)
+{
+	struct passwd *pw;
+	gid_t *groups;
+	char **env;
+	int n;
+
+	errno = 0;
+	pw = getpwuid(req->uid);
+	if ((groups = client_groups(pw, req->gid, &n)) == NULL ||
+	    setgroups((size_t)n, groups) == -1)
+		return false;
+	if (*envp == NULL) {
+		if ((env = client_env(pw, req->uid)) == NULL)
+			return false;
+		*envp = env;
+	}
+	return true;
+}
+
 static void __attribute__((noreturn))
 child_run(const struct spawn_req *req, int gate, int report)
 {
 	static struct spawn_report r;
+	char *const *envp = req->envp;
 	sigset_t none;
 	char ch;
 
@@ -116,7 +216,7 @@ child_run(const struct spawn_req *req, int gate, int report)
 		child_fail(report, &r, SPAWN_SETUP);
 	/* Groups and gid first: once the uid is the client's, they cannot
 	 * be changed. Every step after this one is done as the client. */
-	if (req->change_user && (setgroups((size_t)req->ngroups, req->groups) == -1 ||
+	if (req->change_user && (!child_account(req, &envp) ||
 	    setresgid(req->gid, req->gid, req->gid) == -1 ||
 	    setresuid(req->uid, req->uid, req->uid) == -1))
 		child_fail(report, &r, SPAWN_USER);
@@ -124,14 +224,14 @@ child_run(const struct spawn_req *req, int gate, int report)
 		child_fail(report, &r, SPAWN_NNP);
 	if (req->cwd != NULL && chdir(req->cwd) == -1)
 		child_fail(report, &r, SPAWN_CHDIR);
-	if (!child_lookup(req, r.path, sizeof r.path))
+	if (!child_lookup(req, envp, r.path, sizeof r.path))
 		child_fail(report, &r, SPAWN_LOOKUP);
 	r.step = SPAWN_READY;
 	if (write(report, &r, sizeof r) != (ssize_t)sizeof r)
 		_exit(127);
 	while (read(gate, &ch, 1) == -1 && errno == EINTR)
 		;
-	execve(r.path, req->argv, req->envp);
+	execve(r.path, req->argv, envp);
 	child_fail(report, &r, SPAWN_EXEC);
 }
 
@@ -259,41 +359,4 @@ spawn_start(const struct spawn_req *req, struct spawn *sp, char *err, size_t err
 		return -1;
 	}
 	return 0;
-}
-
-char **
-spawn_client_env(uid_t uid)
-{
-	struct passwd *pw = getpwuid(uid);
-	const char *home = pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/";
-	const char *shell = pw != NULL && pw->pw_shell != NULL && pw->pw_shell[0] != '\0' ?
-	    pw->pw_shell : "/bin/sh";
-	char name[32];
-	const char *user = name;
-	char **env, *p;
-	size_t len;
-	int n;
-
-	if (pw != NULL && pw->pw_name != NULL)
-		user = pw->pw_name;
-	else
-		snprintf(name, sizeof name, "%u", (unsigned)uid);
-	len = 6 * sizeof *env + strlen(home) + 2 * strlen(user) + strlen(shell) +
-	    sizeof "HOME=USER=LOGNAME=SHELL=PATH=" DEFAULT_PATH + 5;
-	if ((env = malloc(len)) == NULL)
-		return NULL;
-	p = (char *)(env + 6);
-	n = 0;
-	env[n++] = p;
-	p += sprintf(p, "HOME=%s", home) + 1;
-	env[n++] = p;
-	p += sprintf(p, "USER=%s", user) + 1;
-	env[n++] = p;
-	p += sprintf(p, "LOGNAME=%s", user) + 1;
-	env[n++] = p;
-	p += sprintf(p, "SHELL=%s", shell) + 1;
-	env[n++] = p;
-	sprintf(p, "PATH=%s", DEFAULT_PATH);
-	env[n] = NULL;
-	return env;
 }

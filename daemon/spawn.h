@@ -1,6 +1,6 @@
 /*
  * The child side of .create: a forked child that becomes the client (groups,
- * gid, uid, no_new_privs), changes to the client's directory and looks the
+ * gid, uid, no_new_privs; its account looked up by the child), changes to the client's directory and looks the
  * program up in PATH, each step as the client, then waits for the daemon to
  * seize it before it executes the program. What fails in the child comes
  * back on a close-on-exec pipe as the step and its errno, and becomes a
@@ -18,13 +18,17 @@
 
 struct spawn_req {
 	char *const *argv;	/* argv[0]: a path, or a name looked up in PATH */
-	char *const *envp;	/* its environment; its PATH is the search path */
+	/* Its environment; its PATH is the search path. NULL with
+	 * change_user: HOME, USER, LOGNAME and SHELL from uid's password
+	 * entry, PATH=/usr/local/bin:/usr/bin:/bin, nothing of tetherd's. */
+	char *const *envp;
 	const char *cwd;	/* NULL: tetherd's own */
-	bool change_user;	/* run as uid, gid, groups */
+	/* Run as uid, gid and uid's groups (as initgroups sets them). The
+	 * child looks the account up itself: the daemon's loop never waits
+	 * for the name service. */
+	bool change_user;
 	uid_t uid;
 	gid_t gid;
-	int ngroups;
-	const gid_t *groups;
 	bool no_new_privs;
 	int log_fd;		/* stdout and stderr */
 	int null_fd;		/* stdin */
@@ -35,7 +39,7 @@ struct spawn_req {
 enum spawn_step {
 	SPAWN_READY,
 	SPAWN_SETUP,	/* signals, session, standard descriptors */
-	SPAWN_USER,	/* groups, gid, uid */
+	SPAWN_USER,	/* the account, groups, gid, uid */
 	SPAWN_NNP,
 	SPAWN_CHDIR,
 	SPAWN_LOOKUP,
@@ -81,12 +85,5 @@ void spawn_go(struct spawn *sp);
 void spawn_close(struct spawn *sp);
 /* The child is not wanted: it is killed; what sp holds is closed. */
 void spawn_abort(struct spawn *sp);
-
-/*
- * The environment a program started for uid gets: HOME, USER, LOGNAME and
- * SHELL from the password file, PATH=/usr/local/bin:/usr/bin:/bin. Nothing
- * of tetherd's own. malloc'd, one block; NULL when out of memory.
- */
-char **spawn_client_env(uid_t uid);
 
 #endif

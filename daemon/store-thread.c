@@ -16,6 +16,8 @@
  * targets are written again (adopt_resync). The loop never waits.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -366,6 +368,7 @@ static void *store_thread(void *arg)
 
 int store_start(struct store *st, struct event_base *base, char *err, size_t errlen)
 {
+	sigset_t all, old;
 	int rc;
 
 	if ((st->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
@@ -386,7 +389,13 @@ int store_start(struct store *st, struct event_base *base, char *err, size_t err
 	st->committed = st->mark;
 	st->hook_called = 0;
 	st->threaded = true;
-	if ((rc = pthread_create(&st->thread, NULL, store_thread, st)) != 0) {
+	/* The thread takes no signals: they are the loop's (the signalfd's,
+	 * and the one that bounds a seize, seize.c). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&st->thread, NULL, store_thread, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		st->threaded = false;
 		snprintf(err, errlen, "store: cannot start its thread: %s", strerror(rc));
 		pthread_cond_destroy(&st->wake);

@@ -245,7 +245,8 @@ triage_workers_start(struct event_base *base, int n, char *err, size_t errlen)
 		return -1;
 	}
 	quitting = false;
-	/* The workers take no signals: those are the loop's (signalfd). */
+	/* The workers take no signals: those are the loop's (the signalfd's,
+	 * and the one that bounds a seize, seize.c). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (i = 0; i < n; i++) {

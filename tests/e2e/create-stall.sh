@@ -17,17 +17,6 @@ CONF=$DIR/tether.conf
 printf '[daemon]\noperation_timeout = 1h\n' >"$CONF"
 start_daemon_with "$CONF"
 
-# mount_stallfs NAME: stallfs on $DIR/NAME; sets STALL (its pid).
-mount_stallfs() {
-	mkdir "$DIR/$1"
-	CLEANUP_HOOKS+=("umount -l '$DIR/$1' 2>/dev/null")
-	spawn "$HELPERS/stallfs" "$DIR/$1" "$DIR/$1.held"
-	STALL=$LAST_PID
-	# Not mounted here (no FUSE in a container): nothing to test.
-	wait_until eval "test -e '$DIR/$1.ready' || ! is_alive $STALL"
-	test -e "$DIR/$1.ready" || skip "stallfs cannot mount"
-}
-
 # children_of PID: the pids of PID's children.
 children_of() {
 	local t

@@ -66,3 +66,11 @@ PATH=/usr/local/bin:/usr/bin:/bin
 PWD=$HOME_U
 SHELL=/bin/sh
 USER=$U" "$(grep -v '^_=\|^SHLVL=' "$HOME_U/env.out" | sort)" "environment of the user's target"
+
+step "its ids are the client's, groups included (looked up by the new process)"
+# shellcheck disable=SC2016
+hostile_ctl_expect 0 "$U" -s ci .create sh -c 'id -u >"$HOME/ids.out"; id -G >>"$HOME/ids.out"'
+wait_until test -s "$HOME_U/ids.out"
+wait_until not is_alive "$(pid_of_reply)"
+assert_eq "$(id -u "$U")
+$(id -G "$U")" "$(<"$HOME_U/ids.out")" "uid and groups of the user's target"

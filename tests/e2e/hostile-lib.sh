@@ -16,8 +16,9 @@
 #   hostile_ctl USER ARGS...  tetherctl -S $SOCK ARGS as USER; sets OUT, ERR,
 #                             RC as ctl_try does
 #   hostile_ctl_expect RC USER ARGS...  the same, and the exit status is RC
-#   hostile_start_daemon      start_daemon, then opens the socket (and the
-#                             way to it) to HOSTILE_GROUP
+#   hostile_start_daemon [CONF]  start_daemon (start_daemon_with CONF: the
+#                             test sources config-lib.sh), then opens the
+#                             socket (and the way to it) to HOSTILE_GROUP
 #   BIN                       a directory of copies of tetherctl and the
 #                             helpers every user can run (the build tree
 #                             may be under a directory only root enters)
@@ -137,7 +138,11 @@ done
 chmod -R a+rX "$BIN"
 
 hostile_start_daemon() {
-	start_daemon
+	if [ $# -gt 0 ]; then
+		start_daemon_with "$@"
+	else
+		start_daemon
+	fi
 	chgrp "$HOSTILE_GROUP" "$SOCK"
 	chmod 0660 "$SOCK"
 }

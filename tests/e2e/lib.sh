@@ -321,6 +321,19 @@ spawn_forker() {
 	wait_until test -s "$DIR/$1/progress"
 }
 
+# mount_stallfs NAME [FILE]: stallfs (tests/helpers/stallfs.c) on
+# $DIR/NAME, holding what it is asked in $DIR/NAME.held, with FILE as its
+# setuid "prog" if given; sets STALL (its pid). Unmounted at exit.
+mount_stallfs() {
+	mkdir -m 0755 "$DIR/$1"
+	CLEANUP_HOOKS+=("umount -l '$DIR/$1' 2>/dev/null")
+	spawn "$HELPERS/stallfs" "$DIR/$1" "$DIR/$1.held" "${@:2}"
+	STALL=$LAST_PID
+	# Not mounted here (no FUSE in a container): nothing to test.
+	wait_until eval "test -e '$DIR/$1.ready' || ! is_alive $STALL"
+	test -e "$DIR/$1.ready" || skip "stallfs cannot mount"
+}
+
 # ------------------------------------------------------------- the daemon
 
 # ctl_try ARGS...: runs tetherctl on our socket; sets OUT (stdout without
