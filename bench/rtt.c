@@ -5,10 +5,12 @@
  * waits for the one-line reply, and sends the next. The form is the one
  * tetherctl --json asks for (common/proto.h): the daemon builds the data only.
  *
- *   rtt -S SOCK [-c CONNS] [-d SECONDS | -n COUNT] [-l LINE] [-s SESSION]
+ *   rtt -S SOCK [-c CONNS] [-d SECONDS | -n COUNT] [-i MS] [-l LINE] [-s SESSION]
  *
  * -c   concurrent connections, one thread each (default 1)
  * -d   run for this long (default 3); -n: this many requests per connection
+ * -i   pause MS milliseconds after each reply (default 0: the next request
+ *      at once), for a client that asks now and then rather than flat out
  * Prints one line: "conns C requests R seconds S rate X/s p50 A ms p99 B ms
  * max C ms failed F" (failed: replies without "ok":true).
  */
@@ -24,7 +26,7 @@
 #include <unistd.h>
 
 static const char *sock_path, *line = "|.", *session = "default";
-static double seconds = 3, start;
+static double seconds = 3, start, pause_ms;
 static long per_conn;		/* 0: by time */
 
 struct worker {
@@ -113,6 +115,15 @@ work(void *arg)
 		    memmem(buf, have, "\"ok\": true", 10) == NULL)
 			w->failed++;
 		w->done++;
+		if (pause_ms > 0) {
+			struct timespec pause = {
+				.tv_sec = (time_t)(pause_ms / 1000),
+				.tv_nsec = (long)((pause_ms - (double)(time_t)(pause_ms / 1000) * 1000) * 1e6),
+			};
+
+			while (nanosleep(&pause, &pause) == -1)
+				;
+		}
 	}
 out:
 	free(buf);
@@ -136,11 +147,12 @@ main(int argc, char **argv)
 	long total = 0, failed = 0, nlat = 0, k;
 	int ch, conns = 1, i, errors = 0;
 
-	while ((ch = getopt(argc, argv, "S:c:d:n:l:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "S:c:d:i:n:l:s:")) != -1) {
 		switch (ch) {
 		case 'S': sock_path = optarg; break;
 		case 'c': conns = atoi(optarg); break;
 		case 'd': seconds = atof(optarg); break;
+		case 'i': pause_ms = atof(optarg); break;
 		case 'n': per_conn = atol(optarg); break;
 		case 'l': line = optarg; break;
 		case 's': session = optarg; break;
@@ -151,7 +163,7 @@ main(int argc, char **argv)
 	if (sock_path == NULL || conns < 1) {
 usage:
 		fprintf(stderr, "usage: rtt -S SOCK [-c CONNS] [-d SECONDS | -n COUNT] "
-		    "[-l LINE] [-s SESSION]\n");
+		    "[-i MS] [-l LINE] [-s SESSION]\n");
 		return 2;
 	}
 	if ((w = calloc(conns, sizeof *w)) == NULL)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -18,6 +19,20 @@
 #include "triage-worker.h"
 
 TAILQ_HEAD(job_list, triage_job);
+
+/*
+ * The workers' nice value. A core of a large process keeps a worker on a
+ * CPU for seconds (reading /proc/PID/mem, zstd); at the priority of the
+ * traced programs and of the thread that traces them it took its full
+ * share of their CPU, and a traced fork loop waited up to 190 ms behind it
+ * for its children to run (bench/triage-stall). At a lower weight a program
+ * that wakes preempts the worker, and the worker weighs a tenth as much in
+ * the load the scheduler balances; it still has a tenth of a busy CPU, so
+ * triage ends on a loaded machine too (SCHED_IDLE left a dump 40 s there,
+ * its target stopped all along). systemd-coredump runs at nice 9 for the
+ * same reason.
+ */
+#define WORKER_NICE 10
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
@@ -130,6 +145,9 @@ worker_main(void *arg)
 	uint64_t one = 1;
 
 	(void)arg;
+	/* Linux: PRIO_PROCESS of a thread id is that thread alone. */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKER_NICE) == -1)
+		log_warn("triage worker: nice %d: %s", WORKER_NICE, strerror(errno));
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (!quitting && TAILQ_EMPTY(&todo))
