@@ -72,7 +72,7 @@ ctl --json events -p 1
 assert_eq "attach $WHOLE_JSON" \
 	"$(jget "$OUT" 'd["events"][0]["kind"] + " " + json.dumps(d["events"][0]["cmdline"])')" \
 	"events --json: the command line whole"
-wait_until test "$(grep -c -F -- "${SHOWN:0:20}" "$DIR/follow.txt")" -ge 1
+wait_until grep -q -F -- "${SHOWN:0:20}" "$DIR/follow.txt"
 LINE=$(grep -F -- "${SHOWN:0:20}" "$DIR/follow.txt")
 ctl events -p 1
 WHOLE=$(grep -F -- "$SHOWN" <<<"$OUT")

@@ -26,8 +26,8 @@ kill -TERM "$SA"
 kill -KILL "$SB"
 wait_until not is_alive "$SA"
 wait_until not is_alive "$SB"
-wait_until test "$(sqlite3 -batch "$B_DB" "SELECT reason FROM targets WHERE pid = $SB")" == crash
-wait_until test "$(db "SELECT reason FROM targets WHERE pid = $SA")" == exit
+DB=$B_DB wait_until db_is "SELECT reason FROM targets WHERE pid = $SB" crash
+wait_until db_is "SELECT reason FROM targets WHERE pid = $SA" exit
 
 step "||* report --junit: a testsuite per system"
 fleet_try -H "$A" -H "$B" -H "$C" '||*' report --junit "$DIR/fleet.xml"

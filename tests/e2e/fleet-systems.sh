@@ -149,7 +149,7 @@ step "||# is the system of the latest break"
 fleet_try -H "$A" -H "$B" '||#'
 assert_eq "1 tetherctl: no system has had a break" "$RC $ERR" "||# before any break"
 kill -SEGV "$SB1"
-wait_until test "$(proc_state "$SB1")" == t
+wait_until state_is "$SB1" t
 fleet -H "$A" -H "$B" '||#'
 assert_eq "#  1  $(label 1)  tetherd $VERSION  live: 2  sessions: 1  held: 1" "$OUT" "||# after a break on system 1"
 fleet -H "$A" -H "$B" '||# |#'

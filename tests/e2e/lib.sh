@@ -168,7 +168,10 @@ now_us() {
 }
 
 # wait_until CMD...: runs CMD every 0.02 s until it succeeds; fails the test
-# after 10 s naming the condition.
+# after 10 s naming the condition. CMD's arguments are expanded once, by the
+# caller: what must be read again each time goes inside a command (state_is,
+# db_is), never in a "$(...)" argument, which would test one old value over
+# and over (a test that passed only when the condition already held).
 wait_until() {
 	local deadline=$(($(now_us) + POLL_LIMIT_US))
 	until "$@"; do
@@ -194,6 +197,13 @@ proc_state() {
 	[ -n "$line" ] || return 0
 	line=${line##*) }
 	echo "${line%% *}"
+}
+
+# state_is PID STATE: the process's state letter (/proc/PID/stat) is STATE.
+# A command, so that wait_until reads it again each time: an argument
+# "$(proc_state PID)" would be read once, when wait_until is called.
+state_is() {
+	[ "$(proc_state "$1")" == "$2" ]
 }
 
 # is_alive PID: the process exists and is not a zombie.
@@ -504,6 +514,12 @@ db() {
 	else
 		sqlite3 -batch "$DB" "$@"
 	fi
+}
+
+# db_is SQL VALUE: SQL's output is VALUE (a command, for wait_until: see
+# state_is).
+db_is() {
+	[ "$(db "$1")" == "$2" ]
 }
 
 # pid_of_line: the pid in a status line (from OUT's first line).

@@ -43,7 +43,7 @@ ctl -s ci "|~[$CRASH] dump"
 ctl -s ci "|~[$CRASH] gn"
 wait_until not is_alive "$CRASH"
 wait_until not is_alive "$HANG"
-wait_until test "$(db "SELECT count(*) FROM targets WHERE reason IS NOT NULL")" == 3
+wait_until db_is "SELECT count(*) FROM targets WHERE reason IS NOT NULL" 3
 assert_eq "exit|0|crash|11|timeout|9" "$(db "SELECT group_concat(reason || '|' ||
 	coalesce(exit_code, exit_signal), '|') FROM (SELECT * FROM targets ORDER BY ordinal)")" \
 	"how the three ended"

@@ -79,7 +79,7 @@ assert_match "\|$PORD: $REASON" "$OUT" "qd output"
 
 step "a child the daemon does not trace stops itself: the bound ends the detach"
 start_vforker stop 0
-wait_until test "$(proc_state "$PARENT")" != S
+wait_until not state_is "$PARENT" S
 bounded "|~[$PARENT]" .detach
 assert_eq 1 "$RC" "exit status of .detach of a parent that cannot stop"
 assert_match "^tetherctl: \|[0-9]+: pid $PARENT: not every thread stopped within 1 s$" "$ERR" \
