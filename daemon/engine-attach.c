@@ -169,40 +169,26 @@ void
 engine_attach(struct session *s, pid_t pid, uid_t peer_uid,
     attach_done_fn done, void *arg)
 {
-	struct seize_wait *w;
-	struct target *t;
-	char err[256];
-	unsigned long long start = 0;
+	struct seize_wait *w, *queued;
 
 	/* A pid that waits already is in the middle of an exec: the new
 	 * .attach waits its turn without a try of its own (a client that asks
 	 * again and again would hold the loop SEIZE_TRY_MS each time). */
-	TAILQ_FOREACH(w, &waits, entry)
-		if (w->pid == pid)
+	TAILQ_FOREACH(queued, &waits, entry)
+		if (queued->pid == pid)
 			break;
-	if (w == NULL) {
-		switch (engine_attach_try(s, pid, peer_uid, &start, &t, err,
-		    sizeof err)) {
-		case ATTACH_JOINED:
-			done(t, NULL, arg);
-			return;
-		case ATTACH_REFUSED:
-			done(NULL, err, arg);
-			return;
-		case ATTACH_BUSY:
-			break;
-		}
-	}
 	if ((w = wait_new(pid)) == NULL) {
 		done(NULL, "out of memory", arg);
 		return;
 	}
 	w->s = s;
-	w->start_time = start;
 	w->peer_uid = peer_uid;
 	w->done = done;
 	w->arg = arg;
 	w->owner = engine_owner();
+	/* The first try, as the timer's: w is gone if it has ended. */
+	if (queued == NULL)
+		try_attach(w);
 }
 
 void
