@@ -21,6 +21,7 @@
 #include "argv-text.h"
 #include "control.h"
 #include "event-text.h"
+#include "lazyfree.h"
 #include "model.h"
 #include "log.h"
 #include "paths.h"
@@ -155,14 +156,15 @@ reply_line_add(const char *buf, size_t len, void *arg)
 	return 0;
 }
 
-static void
+/* Returns how many bytes the reply took (0 when it was not sent). */
+static size_t
 client_send(struct client *c, json_t *reply)
 {
 	struct reply_line l;
-	size_t unsent;
+	size_t unsent, bytes = 0;
 
 	if (c->bev == NULL)
-		return;
+		return 0;
 	/*
 	 * What the client has not read of the replies before this one: past
 	 * the bound it does not read what it asked for (or follows events it
@@ -175,22 +177,25 @@ client_send(struct client *c, json_t *reply)
 		    "(max_client_backlog %zu): cut off", (unsigned)c->cred.uid,
 		    (int)c->cred.pid, unsent, max_backlog);
 		client_close(c);
-		return;
+		return 0;
 	}
 	l.len = 0;
 	if ((l.chains = evbuffer_new()) == NULL) {
 		log_warn("out of memory: a reply is lost");
 		client_close(c);
-		return;
+		return 0;
 	}
 	if (json_dump_callback(reply, reply_line_add, &l, JSON_COMPACT) == -1 ||
 	    reply_line_add("\n", 1, &l) == -1 || reply_line_flush(&l) == -1) {
 		log_warn("cannot encode a reply");
 		client_close(c);
-	} else if (bufferevent_write_buffer(c->bev, l.chains) == -1) {
-		client_close(c);
+	} else {
+		bytes = evbuffer_get_length(l.chains);
+		if (bufferevent_write_buffer(c->bev, l.chains) == -1)
+			client_close(c);
 	}
 	evbuffer_free(l.chains);
+	return bytes;
 }
 
 /* Refuses the request with a message, without running anything. */
@@ -571,8 +576,8 @@ send_replies(void)
 		c->pending_reply = NULL;
 		if (c->unrecorded[0] != '\0')
 			mark_unrecorded(reply, c->unrecorded);
-		client_send(c, reply);
-		json_decref(reply);
+		/* A big one is freed off the loop (lazyfree.h). */
+		lazyfree_json(reply, client_send(c, reply));
 		c->busy = false;
 		if (c->bev != NULL && !c->closing && !c->stalled)
 			client_resume(c);

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "control.h"
 #include "engine.h"
+#include "lazyfree.h"
 #include "log.h"
 #include "model.h"
 #include "paths.h"
@@ -363,7 +364,8 @@ main(int argc, char **argv)
 	    log_rotation_start(base, st, logdir) == -1 ||
 	    adopt_watch_commits(base, st) == -1)
 		goto out_control;
-	if (control_init(base, st, socket_path, err, sizeof err) == -1) {
+	if (lazyfree_start(err, sizeof err) == -1 ||
+	    control_init(base, st, socket_path, err, sizeof err) == -1) {
 		log_warn("%s", err);
 		goto out_control;
 	}
@@ -388,6 +390,7 @@ out_control:
 	log_rotation_stop();
 	adopt_unwatch_commits();
 	control_close();
+	lazyfree_stop();
 	triage_workers_stop();
 out_engine:
 	engine_free();
