@@ -20,11 +20,8 @@ U=$HOSTILE_USER
 mount_stallfs fs "$(command -v sleep)"
 
 step "the user's process, in an exec that never ends"
-mkfifo -m 0666 "$DIR/go"
-spawn_as "$U" /bin/sh -c "read x <'$DIR/go'; exec '$DIR/fs/prog' 1000"
+spawn_exec_held fs spawn_as "$U"
 P=$LAST_PID
-echo go >"$DIR/go"
-wait_until test -e "$DIR/fs.held"
 
 step "the user's .attach fails within operation_timeout, saying why (twice at once)"
 # The second waits behind the first, without a try of its own.

@@ -39,11 +39,8 @@ in_ptrace() {
 }
 
 step "the user's process, in the middle of its exec of a setuid program"
-mkfifo -m 0666 "$DIR/go"
-spawn_as "$U" /bin/sh -c "read x <'$DIR/go'; exec '$DIR/fs/prog' 1000"
+spawn_exec_held fs spawn_as "$U"
 P=$LAST_PID
-echo go >"$DIR/go"
-wait_until test -e "$DIR/fs.held"
 assert_eq "$UID_U $UID_U $UID_U $UID_U" "$(uids_of "$P")" "uids of the process, its exec held"
 
 step "the user's .attach: checked before the seize, which cannot be done yet"

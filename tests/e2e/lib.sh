@@ -344,6 +344,20 @@ mount_stallfs() {
 	test -e "$DIR/$1.ready" || skip "stallfs cannot mount"
 }
 
+# spawn_exec_held NAME SPAWN...: a process that execs NAME/prog (mount_stallfs
+# NAME FILE), started by SPAWN... (spawn, spawn_as USER, ...: what it does
+# happens before the exec begins); sets LAST_PID once the exec is held. It
+# leaves the process in the middle of that exec (its uids not changed yet,
+# PTRACE_SEIZE would wait on it) and stallfs holding the first read of prog
+# ($DIR/NAME.held): `kill -USR1 $STALL` lets the exec end (prog runs, setuid
+# root), `kill $STALL` makes it fail; cleanup ends both.
+spawn_exec_held() {
+	mkfifo -m 0666 "$DIR/$1.go"
+	"${@:2}" /bin/sh -c "read x <'$DIR/$1.go'; exec '$DIR/$1/prog' 1000"
+	echo go >"$DIR/$1.go"
+	wait_until test -e "$DIR/$1.held"
+}
+
 # ------------------------------------------------------------- the daemon
 
 # ctl_try ARGS...: runs tetherctl on our socket; sets OUT (stdout without

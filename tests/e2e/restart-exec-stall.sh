@@ -17,17 +17,17 @@ start_daemon_with "$CONF"
 
 mount_stallfs fs "$(command -v sleep)"
 
-step "a target that will exec a program on stallfs"
-mkfifo "$DIR/go"
-spawn /bin/sh -c "read x <'$DIR/go'; exec '$DIR/fs/prog' 1000"
-P=$LAST_PID
-attach "$P"
+# spawn_orphaned_target CMD...: CMD, attached, then the daemon is killed.
+spawn_orphaned_target() {
+	spawn "$@"
+	attach "$LAST_PID"
+	kill_daemon
+	wait_until tracer_is "$LAST_PID" 0
+}
 
-step "kill -9; with no daemon, the target starts its exec, which never ends"
-kill_daemon
-wait_until tracer_is "$P" 0
-echo go >"$DIR/go"
-wait_until test -e "$DIR/fs.held"
+step "a target that will exec a program on stallfs; kill -9; with no daemon, the target starts its exec, which never ends"
+spawn_exec_held fs spawn_orphaned_target
+P=$LAST_PID
 
 step "restart: the daemon starts, the target is lost, untraced and alive"
 start_daemon_with "$CONF"
