@@ -1,5 +1,6 @@
 #!/bin/bash
-# Triage runs beside the event loop: while the core of a 1.1 GiB target is
+# Triage runs beside the event loop, its worker at nice 10 and the loop at
+# the nice tetherd was started with: while the core of a 1.1 GiB target is
 # written, `status` answers and shows that triage in progress (and the
 # target stays stopped all along); with one worker a second triage waits
 # in the queue; a target killed during its triage ends that triage with an
@@ -39,6 +40,25 @@ no_triage() {
 	[[ $OUT == *$'\n'"triage:   0 running, 0 queued"* ]] && [[ $OUT != *"  session default |"* ]]
 }
 
+# threads_named NAME: the ids of the daemon's threads named NAME.
+threads_named() {
+	local t
+	for t in /proc/"$DAEMON_PID"/task/*; do
+		[ "$(proc_file "$t/comm")" == "$1" ] && echo "${t##*/}"
+	done
+	return 0
+}
+
+# nice_of TID: the nice value of the daemon's thread TID, field 19 of its
+# stat, counted after the last ")" (the name before it may hold one).
+nice_of() {
+	local line
+	line=$(proc_file "/proc/$DAEMON_PID/task/$1/stat")
+	line=${line##*) }
+	set -- $line
+	echo "${17}"
+}
+
 # big_then_small OUT1 OUT2 SMALL_COMMAND WHAT: `|0 dump /c` of the big
 # target in the background, and once it runs, SMALL_COMMAND on |1, which
 # must wait in the queue (WHAT is its name in status). Sets DUMPER, SMALLER.
@@ -56,6 +76,12 @@ big_then_small dump.out k.out k stacks
 KER=$SMALLER
 # The answer came while the dump was still going: it says so.
 assert_match $'\n'"  session default \|0 pid $BIG: stacks and core running for " "$OUT" "status during the dump"
+# The worker writes at nice 10, below the loop, which keeps the nice
+# tetherd was started with (this shell's).
+assert_eq 1 "$(threads_named tetherd-triage | wc -l)" "threads named tetherd-triage (triage_workers = 1)"
+assert_eq 10 "$(nice_of "$(threads_named tetherd-triage)")" "nice of the triage worker during the dump"
+assert_eq tetherd "$(proc_file "/proc/$DAEMON_PID/task/$DAEMON_PID/comm")" "name of the loop thread"
+assert_eq "$(nice)" "$(nice_of "$DAEMON_PID")" "nice of the loop thread during the dump"
 assert_match "^t" "$(status_field "$BIG" State)" "the big target is held stopped during its triage"
 wait "$DUMPER" || fail "dump exited $?: $(<"$DIR/dump.out")"
 wait "$KER" || fail "k exited $?: $(<"$DIR/k.out")"
